@@ -1,0 +1,195 @@
+package io.ssekit;
+
+import io.ssekit.internal.EncodedEvent;
+import io.ssekit.spi.Replay;
+import io.ssekit.spi.StoredEvent;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.Collection;
+import java.util.TreeSet;
+
+/**
+ * One stream inside the hub. It is registered for live events before the history is asked what
+ * the client missed; live events that arrive meanwhile wait in {@code pending}. When the replay
+ * arrives, the stream writes its start cursor, the reset notice if any, the replayed events, then
+ * the pending ones, and from then on live events directly. Every event is checked against the
+ * stream's position for its topic, so an event that is both replayed and live is written once.
+ */
+final class HubSubscription implements Subscription {
+  private static final System.Logger LOG = System.getLogger(SseHub.class.getName());
+
+  private enum State { STARTING, LIVE, CLOSED }
+
+  private final SseHub hub;
+  private final SortedSet<String> topicSet;
+  private final String[] topics;
+  private final long[] positions;
+  private final StreamSink sink;
+  private final Cursor requested;
+  private final boolean malformed;
+  private final int maxPending;
+
+  private State state = State.STARTING;
+  private String epoch;
+  private List<Object[]> pending = new ArrayList<>();
+
+  HubSubscription(SseHub hub, SortedSet<String> topics, StreamSink sink, Cursor requested,
+      boolean malformed, int maxPending) {
+    this.hub = hub;
+    this.topicSet = topics;
+    this.topics = topics.toArray(new String[0]);
+    this.positions = new long[this.topics.length];
+    this.sink = sink;
+    this.requested = requested;
+    this.malformed = malformed;
+    this.maxPending = maxPending;
+  }
+
+  @Override
+  public SortedSet<String> topics() {
+    return topicSet;
+  }
+
+  @Override
+  public synchronized boolean isOpen() {
+    return state != State.CLOSED;
+  }
+
+  /** A live event of one of this stream's topics. */
+  synchronized void deliver(StoredEvent event, EncodedEvent encoded) {
+    if (state == State.LIVE) {
+      write(event, encoded);
+    } else if (state == State.STARTING) {
+      if (pending.size() >= maxPending) {
+        LOG.log(Level.DEBUG, "stream {0} ended: more than {1} live events while its replay was"
+            + " read", topicSet, maxPending);
+        end();
+        return;
+      }
+      pending.add(new Object[] {event, encoded});
+    }
+  }
+
+  /** The history's answer, or its failure. */
+  synchronized void start(Replay replay, Throwable failure) {
+    if (state != State.STARTING) {
+      return;
+    }
+    if (failure != null) {
+      LOG.log(Level.WARNING, "stream " + topicSet + " ended: the history could not answer", failure);
+      end();
+      return;
+    }
+    epoch = replay.start().epoch();
+    for (int i = 0; i < topics.length; i++) {
+      positions[i] = replay.start().position(topics[i]).orElseThrow(() -> new IllegalStateException(
+          "history answered a start cursor without a requested topic"));
+    }
+    if (!sink.offer(null, SseEncoder.idOnly(cursorText()))) {
+      end();
+      return;
+    }
+    String reason = resetReason(replay);
+    if (reason != null
+        && !sink.offer(null, resetFrame(reason, malformed ? topicSet : replay.incomplete()))) {
+      end();
+      return;
+    }
+    for (StoredEvent event : replay.events()) {
+      if (!write(event, EncodedEvent.of(event))) {
+        return;
+      }
+    }
+    List<Object[]> waiting = pending;
+    pending = null;
+    state = State.LIVE;
+    for (Object[] live : waiting) {
+      if (!write((StoredEvent) live[0], (EncodedEvent) live[1])) {
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+      pending = null;
+    }
+    hub.unregister(this);
+  }
+
+  /** Ends the stream on the hub's side: closes and tells the sink. */
+  void end() {
+    boolean wasOpen;
+    synchronized (this) {
+      wasOpen = state != State.CLOSED;
+    }
+    if (wasOpen) {
+      close();
+      sink.end();
+    }
+  }
+
+  /** Writes one event unless the stream has it already; answers whether the stream goes on. */
+  private boolean write(StoredEvent event, EncodedEvent encoded) {
+    if (!event.epoch().equals(epoch)) {
+      // The history has a new epoch: this stream's cursor means nothing there. The client
+      // reconnects with its old cursor and is answered with sse-reset and the new history.
+      LOG.log(Level.DEBUG, "stream {0} ended: history epoch changed to {1}", topicSet,
+          event.epoch());
+      end();
+      return false;
+    }
+    int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
+    if (i < 0 || event.position() <= positions[i]) {
+      return true;
+    }
+    positions[i] = event.position();
+    boolean queued = topics.length == 1
+        ? sink.offer(null, encoded.frame())
+        : sink.offer(SseEncoder.idField(cursorText()), encoded.body());
+    if (!queued) {
+      end();
+    }
+    return queued;
+  }
+
+  private String resetReason(Replay replay) {
+    if (malformed) {
+      return "malformed-id";
+    }
+    if (requested != null && !requested.epoch().equals(epoch)) {
+      return "unknown-epoch";
+    }
+    return replay.complete() ? null : "gap";
+  }
+
+  private String cursorText() {
+    return Cursor.text(epoch, topics, positions);
+  }
+
+  /** {@code event: sse-reset} with a small JSON body; topic names need no JSON escaping. */
+  private static byte[] resetFrame(String reason, Collection<String> lost) {
+    StringBuilder json = new StringBuilder("{\"reason\":\"").append(reason).append("\",\"topics\":[");
+    String separator = "";
+    for (String topic : new TreeSet<>(lost)) {
+      json.append(separator).append('"').append(topic).append('"');
+      separator = ",";
+    }
+    json.append("]}");
+    return SseEncoder.encode(SseEvent.named(SseHub.RESET_EVENT, json.toString()));
+  }
+
+  @Override
+  public String toString() {
+    return "Subscription" + topicSet;
+  }
+
+}

@@ -1,0 +1,33 @@
+package io.ssekit;
+
+/**
+ * Where the hub writes one stream's bytes: the servlet's per-connection queue, or anything else
+ * that carries a {@code text/event-stream} to a client.
+ *
+ * <h2>Contract</h2>
+ * <ol>
+ *   <li>{@link #offer} never blocks and never writes to a socket on the caller's thread: it
+ *       queues. It is called by one thread at a time per stream, in stream order.</li>
+ *   <li>The arrays are shared with other streams and must not be modified.</li>
+ *   <li>When {@code offer} answers {@code false} (the queue is full, or the stream is closed)
+ *       the hub ends the subscription and calls {@link #end()}; the client reconnects and
+ *       resumes from the history.</li>
+ *   <li>{@link #end()} is called at most once, when the hub ends the stream on its own (queue
+ *       full, history failure, new epoch, hub closed). It is not called after the application
+ *       closed the {@link Subscription} itself.</li>
+ * </ol>
+ */
+public interface StreamSink {
+  /**
+   * Queues one event, or one field group, for the client.
+   *
+   * @param head bytes to write first, or {@code null}; used for the per-stream {@code id:}
+   *     field of a stream with several topics
+   * @param body encoded bytes shared by every stream that gets this event
+   * @return {@code false} when the bytes cannot be queued
+   */
+  boolean offer(byte[] head, byte[] body);
+
+  /** The hub has ended this stream; finish the response so the client reconnects. */
+  void end();
+}

@@ -1,0 +1,77 @@
+package io.ssekit.spi;
+
+import io.ssekit.internal.LocalFanout;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Carries stored events from the instance that published them to every instance's hub,
+ * including its own. The default, {@link #local()}, stays inside one process; a distributed
+ * fanout (for example through Redis) lets several instances behind a load balancer serve the
+ * same topics.
+ *
+ * <h2>Contract</h2>
+ * The clauses are numbered; {@code FanoutContract} in {@code sse-testkit} checks each one.
+ * <ol>
+ *   <li><b>Start once.</b> {@link #start} is called once, before any other method; a second call
+ *       throws {@link IllegalStateException}.</li>
+ *   <li><b>Subscribe, then receive.</b> Once the stage of {@link #subscribe(String)} has
+ *       completed, every event later published for that topic, on any instance sharing the
+ *       fanout, reaches the listener. A fanout may also deliver events of topics nobody
+ *       subscribed to; the hub ignores them.</li>
+ *   <li><b>Order.</b> Events of one topic reach the listener in the order in which their
+ *       {@link #publish} calls were made, when each call was made after the previous one's stage
+ *       completed (the hub publishes each topic in that way).</li>
+ *   <li><b>Once.</b> An event reaches each instance's listener at most once for each time it was
+ *       published.</li>
+ *   <li><b>Listener calls.</b> When the publish calls of a topic are made as in clause 3, the
+ *       listener is not called concurrently for that topic. An exception thrown by the listener
+ *       is logged and does not stop later deliveries.</li>
+ *   <li><b>Unsubscribe.</b> After {@link #unsubscribe(String)} the fanout may stop delivering
+ *       that topic; subscribe and unsubscribe of one topic take effect in call order.</li>
+ *   <li><b>Non-blocking.</b> No method blocks its caller; {@code publish} completes when the
+ *       event has been handed to the transport, and fails its stage when it cannot be.</li>
+ *   <li><b>Close.</b> After {@link #close()} the listener is not called again and
+ *       {@code publish} answers a stage failed with {@link IllegalStateException}; {@code close}
+ *       is idempotent.</li>
+ * </ol>
+ *
+ * <p>A distributed fanout may lose messages while its transport is disconnected; events are
+ * never lost for clients because they stay in the {@link EventHistory}, from which clients
+ * replay when they reconnect.
+ */
+public interface Fanout extends AutoCloseable {
+
+  /** Receives the events a fanout delivers. */
+  @FunctionalInterface
+  interface Listener {
+    /**
+     * Called for each delivered event. Must not block: the hub only hands the event's bytes to
+     * its local subscribers' queues.
+     */
+    void onEvent(StoredEvent event);
+  }
+
+  /**
+   * The in-process fanout: {@link #publish} hands the event straight to the listener on the
+   * calling thread. Each call returns a new, independent fanout.
+   */
+  static Fanout local() {
+    return new LocalFanout();
+  }
+
+  /** Starts delivering to {@code listener} (clause 1). */
+  void start(Listener listener);
+
+  /** Starts receiving {@code topic}; the stage completes once deliveries are assured (clause 2). */
+  CompletionStage<Void> subscribe(String topic);
+
+  /** Stops receiving {@code topic} (clause 6). */
+  CompletionStage<Void> unsubscribe(String topic);
+
+  /** Sends {@code event} to every instance (clauses 3, 4 and 7). */
+  CompletionStage<Void> publish(StoredEvent event);
+
+  /** Stops delivering and releases resources (clause 8). */
+  @Override
+  void close();
+}
