@@ -1,0 +1,27 @@
+package io.ssekit.history.memory;
+
+import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.EventHistoryProvider;
+import io.ssekit.spi.Settings;
+import java.time.Duration;
+
+/**
+ * Provider {@code memory}. Settings: {@code maxEventsPerTopic} (default 1000), {@code maxAge}
+ * (24h), {@code idleTopicExpiry} (24h), {@code maxTotalSize} (64MB).
+ */
+public final class MemoryEventHistoryProvider implements EventHistoryProvider {
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public EventHistory create(Settings settings) {
+    MemoryEventHistory.Builder builder = MemoryEventHistory.builder()
+        .maxEventsPerTopic(settings.positiveInt("maxEventsPerTopic", 1000))
+        .maxAge(settings.duration("maxAge", Duration.ofHours(24)))
+        .idleTopicExpiry(settings.duration("idleTopicExpiry", Duration.ofHours(24)))
+        .maxTotalSize(settings.size("maxTotalSize", 64L << 20));
+    return builder.build();
+  }
+}

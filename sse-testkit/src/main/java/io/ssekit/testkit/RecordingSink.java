@@ -1,0 +1,127 @@
+package io.ssekit.testkit;
+
+import io.ssekit.StreamSink;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link StreamSink} that decodes what the hub writes and keeps it, for tests. Each
+ * {@link #offer} is one field group ending in a blank line, as the hub writes them; the sink
+ * records it as a {@link Frame}. Optionally it refuses offers after a number of them, like a full
+ * connection queue. Thread-safe.
+ */
+public final class RecordingSink implements StreamSink {
+  /**
+   * One decoded field group.
+   *
+   * @param id the {@code id:} value, or {@code null}
+   * @param event the {@code event:} value, or {@code null}
+   * @param data the joined {@code data:} values, or {@code null} for a group without data
+   */
+  public record Frame(String id, String event, String data) {
+    /** Whether this group only moves the client's last event id (the stream's start cursor). */
+    public boolean idOnly() {
+      return data == null && event == null;
+    }
+  }
+
+  private final int capacity;
+  private final List<Frame> frames = new ArrayList<>();
+  private boolean ended;
+  private String lastId;
+
+  /** A sink that accepts everything. */
+  public RecordingSink() {
+    this(Integer.MAX_VALUE);
+  }
+
+  /** A sink that refuses every offer after the first {@code capacity}. */
+  public RecordingSink(int capacity) {
+    this.capacity = capacity;
+  }
+
+  @Override
+  public synchronized boolean offer(byte[] head, byte[] body) {
+    if (frames.size() >= capacity) {
+      return false;
+    }
+    String text = (head == null ? "" : new String(head, StandardCharsets.UTF_8))
+        + new String(body, StandardCharsets.UTF_8);
+    Frame frame = decode(text);
+    frames.add(frame);
+    if (frame.id() != null) {
+      lastId = frame.id();
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized void end() {
+    if (ended) {
+      throw new IllegalStateException("end() called twice");
+    }
+    ended = true;
+  }
+
+  /** Every group received, in order. */
+  public synchronized List<Frame> frames() {
+    return List.copyOf(frames);
+  }
+
+  /** The groups that are events (they have data), in order. */
+  public synchronized List<Frame> events() {
+    return frames.stream().filter(f -> f.data() != null).toList();
+  }
+
+  /** The data of every event not named {@code sse-reset}, in order. */
+  public synchronized List<String> data() {
+    return frames.stream()
+        .filter(f -> f.data() != null && !"sse-reset".equals(f.event()))
+        .map(Frame::data)
+        .toList();
+  }
+
+  /** The last id received: what a browser would send as {@code Last-Event-ID}. */
+  public synchronized String lastId() {
+    return lastId;
+  }
+
+  /** Whether the hub ended the stream. */
+  public synchronized boolean ended() {
+    return ended;
+  }
+
+  private static Frame decode(String text) {
+    if (!text.endsWith("\n\n")) {
+      throw new AssertionError("a field group must end with a blank line: " + text);
+    }
+    String id = null;
+    String event = null;
+    StringBuilder data = null;
+    for (String line : text.substring(0, text.length() - 2).split("\n", -1)) {
+      int colon = line.indexOf(':');
+      if (colon == 0) {
+        continue;
+      }
+      String field = colon < 0 ? line : line.substring(0, colon);
+      String value = colon < 0 ? "" : line.substring(colon + 1);
+      if (value.startsWith(" ")) {
+        value = value.substring(1);
+      }
+      switch (field) {
+        case "id" -> id = value;
+        case "event" -> event = value;
+        case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+        case "retry" -> { }
+        default -> throw new AssertionError("unexpected field " + field + " in " + text);
+      }
+    }
+    return new Frame(id, event, data == null ? null : data.toString());
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "RecordingSink" + frames;
+  }
+}
