@@ -130,10 +130,7 @@ public abstract class EventHistoryContract {
   void clause2_aHistoryThatLostItsStateHasANewEpoch() {
     EventHistory history = open(100, Duration.ofHours(1));
     StoredEvent before = append(history, "t", "before");
-    EventHistory after = afterLoss(history);
-    if (after != history) {
-      opened.add(after);
-    }
+    EventHistory after = lose(history);
     StoredEvent next = append(after, "t", "after");
     assertNotEquals(before.epoch(), next.epoch(), "epoch after the store lost its state");
   }
@@ -322,10 +319,7 @@ public abstract class EventHistoryContract {
   void clause7_aCursorFromBeforeTheLossIsForeign() {
     EventHistory history = open(100, Duration.ofHours(1));
     StoredEvent before = append(history, "t", "before");
-    EventHistory after = afterLoss(history);
-    if (after != history) {
-      opened.add(after);
-    }
+    EventHistory after = lose(history);
     StoredEvent next = append(after, "t", "after");
     Replay replay = replay(after, before.cursor(), Set.of("t"));
     assertEquals(Set.of("t"), replay.incomplete());
@@ -365,6 +359,15 @@ public abstract class EventHistoryContract {
     EventHistory history = newHistory(maxEventsPerTopic, maxAge);
     opened.add(history);
     return history;
+  }
+
+  /** {@link #afterLoss}, keeping track of a new history so the kit closes it. */
+  private EventHistory lose(EventHistory history) {
+    EventHistory after = afterLoss(history);
+    if (after != history) {
+      opened.add(after);
+    }
+    return after;
   }
 
   /** Appends an unnamed event and waits for its stored form. */

@@ -137,13 +137,9 @@ public final class MemoryEventHistory implements EventHistory {
         TopicLog log = existing != null ? existing : newLog(t);
         long now = clock.millis();
         log.trim(maxEventsPerTopic, maxTopicBytes, now - maxAgeMillis);
-        if (foreign) {
-          incomplete.add(t);
-          start.put(t, log.beforeOldest());
-          events.addAll(log.after(log.dropped()));
-        } else if (position == null) {
+        if (!foreign && position == null) {
           start.put(t, log.head());
-        } else if (position > log.head() || position < log.dropped()) {
+        } else if (foreign || position > log.head() || position < log.dropped()) {
           incomplete.add(t);
           start.put(t, log.beforeOldest());
           events.addAll(log.after(log.dropped()));
