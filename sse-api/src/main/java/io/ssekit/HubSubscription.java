@@ -34,7 +34,7 @@ final class HubSubscription implements Subscription {
 
   private State state = State.STARTING;
   private String epoch;
-  private List<Object[]> pending = new ArrayList<>();
+  private List<Pending> pending = new ArrayList<>();
 
   HubSubscription(SseHub hub, SortedSet<String> topics, StreamSink sink, Cursor requested,
       boolean malformed, int maxPending) {
@@ -69,7 +69,7 @@ final class HubSubscription implements Subscription {
         end();
         return;
       }
-      pending.add(new Object[] {event, encoded});
+      pending.add(new Pending(event, encoded));
     }
   }
 
@@ -103,11 +103,11 @@ final class HubSubscription implements Subscription {
         return;
       }
     }
-    List<Object[]> waiting = pending;
+    List<Pending> waiting = pending;
     pending = null;
     state = State.LIVE;
-    for (Object[] live : waiting) {
-      if (!write((StoredEvent) live[0], (EncodedEvent) live[1])) {
+    for (Pending live : waiting) {
+      if (!write(live.event(), live.encoded())) {
         return;
       }
     }
@@ -191,5 +191,8 @@ final class HubSubscription implements Subscription {
   public String toString() {
     return "Subscription" + topicSet;
   }
+
+  /** A live event that arrived while the stream's replay was being read. */
+  private record Pending(StoredEvent event, EncodedEvent encoded) {}
 
 }
