@@ -1,0 +1,171 @@
+package io.ssekit.servlet;
+
+import io.ssekit.SseEncoder;
+import io.ssekit.SseEvent;
+import io.ssekit.spi.KeepAlivePolicy;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The open streams of one servlet: the connection cap, one shared timer for keep-alive and
+ * lifetime, and the graceful shutdown.
+ *
+ * <p>The timer is one daemon thread for all connections. Each sweep (a quarter of the keep-alive
+ * interval, between 10 ms and 1 s) queues a keep-alive comment on every stream that queued
+ * nothing for the interval, and closes streams that reached their maximum lifetime.
+ */
+final class Connections {
+  /** The event every stream gets before the servlet stops. */
+  static final String SHUTDOWN_EVENT = "server-shutdown";
+
+  /** The event a client over the connection cap gets before the server closes its stream. */
+  static final String BUSY_EVENT = "sse-busy";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+  private static final byte[] KEEP_ALIVE = SseEncoder.keepAlive();
+
+  private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger reserved = new AtomicInteger();
+  private final int maxConnections;
+  private final KeepAlivePolicy policy;
+  private final ScheduledExecutorService timer;
+  private volatile boolean stopping;
+
+  Connections(int maxConnections, KeepAlivePolicy policy, String name) {
+    this.maxConnections = maxConnections;
+    this.policy = policy;
+    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "ssekit-keepalive-" + name);
+      thread.setDaemon(true);
+      return thread;
+    });
+    long period = Math.max(10, Math.min(1000, policy.interval().toMillis() / 4));
+    timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Takes a connection slot; {@code false} when the cap is reached or the servlet is stopping. */
+  boolean tryReserve() {
+    if (stopping) {
+      return false;
+    }
+    while (true) {
+      int current = reserved.get();
+      if (current >= maxConnections) {
+        return false;
+      }
+      if (reserved.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back a slot taken by {@link #tryReserve()} for a request that did not open a stream. */
+  void unreserve() {
+    reserved.decrementAndGet();
+  }
+
+  /** Counts an opened stream, which holds the slot its request reserved. */
+  void add(SseConnection connection) {
+    open.add(connection);
+    if (stopping) {
+      connection.finishWith(closingFrame(SHUTDOWN_EVENT));
+    }
+  }
+
+  /** Called once per stream when it is released; frees its slot. */
+  void remove(SseConnection connection) {
+    if (open.remove(connection)) {
+      reserved.decrementAndGet();
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+  }
+
+  /** Open streams. */
+  int count() {
+    return open.size();
+  }
+
+  /** Slots in use (open streams and requests about to open one), from 0 to 1 of the cap. */
+  double load() {
+    return Math.min(1.0, reserved.get() / (double) maxConnections);
+  }
+
+  boolean isStopping() {
+    return stopping;
+  }
+
+  /**
+   * A final frame: a jittered {@code retry:} hint (between the policy's hint for the current load
+   * and half as much again) and the named event, whose data repeats the hint in milliseconds.
+   */
+  byte[] closingFrame(String event) {
+    Duration retry = jittered(policy.retryBeforeClose(load()));
+    return SseEncoder.encode(
+        new SseEvent(null, event, "{\"retry\":" + retry.toMillis() + "}", retry));
+  }
+
+  /**
+   * Sends every stream {@code server-shutdown} and waits up to {@code grace} for them to be
+   * written; streams still open then are closed. New requests are refused from the start.
+   */
+  void shutdown(Duration grace) {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    for (SseConnection connection : open) {
+      connection.finishWith(closingFrame(SHUTDOWN_EVENT));
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    synchronized (this) {
+      long left;
+      while (!open.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    if (!open.isEmpty()) {
+      LOG.info("{} streams did not finish within {}; closing them", open.size(), grace);
+      for (SseConnection connection : open) {
+        connection.closeAndComplete();
+      }
+    }
+    timer.shutdownNow();
+  }
+
+  private void sweep() {
+    try {
+      long now = System.nanoTime();
+      long idle = policy.interval().toNanos();
+      long lifetime = policy.maxLifetime().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+      for (SseConnection connection : open) {
+        if (now - connection.openedNanos() >= lifetime) {
+          connection.finishWith(SseEncoder.retry(jittered(policy.retryBeforeClose(load()))));
+        } else {
+          connection.keepAliveIfIdle(now, idle, KEEP_ALIVE);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("keep-alive sweep failed; it runs again at the next tick", e);
+    }
+  }
+
+  private static Duration jittered(Duration base) {
+    long millis = base.toMillis();
+    return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+  }
+}

@@ -1,0 +1,61 @@
+package io.ssekit.servlet;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Error answers as RFC 9457 problem details: {@code application/problem+json} with {@code type},
+ * {@code title}, {@code status} and {@code detail}. Details are written for the client and never
+ * carry a stack trace or credentials.
+ */
+final class Problems {
+  static final String TYPE_BASE = "https://ssekit.io/problems/";
+
+  private Problems() {}
+
+  static void send(HttpServletResponse response, int status, String type, String title,
+      String detail) throws IOException {
+    response.setStatus(status);
+    response.setContentType("application/problem+json");
+    response.setCharacterEncoding("UTF-8");
+    response.setHeader("Cache-Control", "no-store");
+    byte[] body = json(status, type, title, detail).getBytes(StandardCharsets.UTF_8);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+  }
+
+  static String json(int status, String type, String title, String detail) {
+    StringBuilder out = new StringBuilder(128);
+    out.append("{\"type\":");
+    quote(out, TYPE_BASE + type);
+    out.append(",\"title\":");
+    quote(out, title);
+    out.append(",\"status\":").append(status).append(",\"detail\":");
+    quote(out, detail);
+    return out.append('}').toString();
+  }
+
+  /** A JSON string literal (RFC 8259 escapes). */
+  private static void quote(StringBuilder out, String text) {
+    out.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

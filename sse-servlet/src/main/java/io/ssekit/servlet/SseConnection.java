@@ -1,0 +1,396 @@
+package io.ssekit.servlet;
+
+import io.ssekit.StreamSink;
+import io.ssekit.Subscription;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open event stream: a bounded queue of byte arrays in front of a non-blocking servlet output
+ * stream.
+ *
+ * <p><b>Who writes.</b> Only container threads write, and at most one at a time. The {@code
+ * writing} flag says the output is owned: a drain is scheduled or running, or {@code isReady()}
+ * answered false and the container owes a call to {@link #onWritePossible()}. A thread that
+ * queues bytes while nobody owns the output schedules a drain with {@link AsyncContext#start};
+ * otherwise the owner picks the bytes up. Publishers and the keep-alive timer never touch a
+ * socket. The container's first {@code onWritePossible} owns the output from the start.
+ *
+ * <p><b>Coalescing.</b> A drain writes everything queued (up to {@link #MAX_WRITE} bytes) as one
+ * array, so a burst of events, or a client that is behind, costs one write and one flush.
+ *
+ * <p><b>Bounds.</b> The queue holds at most {@code maxQueuedBytes} (an empty queue takes any
+ * frame, so one large event always fits). A stream that would need more has fallen behind: its
+ * bytes are dropped, its response is completed, and its client reconnects and replays.
+ */
+final class SseConnection implements StreamSink, WriteListener, AsyncListener {
+  /** The largest write a drain builds from queued frames. */
+  static final int MAX_WRITE = 64 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
+
+  private final Connections owner;
+  private final AsyncContext async;
+  private final ServletOutputStream out;
+  private final int maxQueuedBytes;
+  private final long openedNanos;
+
+  // Guarded by this.
+  private final ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
+  private int queuedBytes;
+  private boolean writing = true;
+  private boolean unflushed;
+  private boolean finishing;
+  private boolean fellBehind;
+  private boolean closed;
+  private boolean draining;
+  private boolean completed;
+  private Subscription subscription;
+
+  private volatile long lastQueuedNanos;
+
+  SseConnection(Connections owner, AsyncContext async, ServletOutputStream out, int maxQueuedBytes,
+      byte[] greeting) {
+    this.owner = owner;
+    this.async = async;
+    this.out = out;
+    this.maxQueuedBytes = maxQueuedBytes;
+    this.openedNanos = System.nanoTime();
+    this.lastQueuedNanos = openedNanos;
+    queue.add(greeting);
+    queuedBytes = greeting.length;
+  }
+
+  /** Ties the hub's registration to this connection; closes it at once if the client is gone. */
+  void attach(Subscription value) {
+    boolean gone;
+    synchronized (this) {
+      gone = closed;
+      if (!gone) {
+        subscription = value;
+      }
+    }
+    if (gone) {
+      value.close();
+    }
+  }
+
+  long openedNanos() {
+    return openedNanos;
+  }
+
+  long lastQueuedNanos() {
+    return lastQueuedNanos;
+  }
+
+  @Override
+  public boolean offer(byte[] head, byte[] body) {
+    int size = (head == null ? 0 : head.length) + body.length;
+    synchronized (this) {
+      if (closed || finishing) {
+        return false;
+      }
+      if (queuedBytes > 0 && queuedBytes + size > maxQueuedBytes) {
+        fellBehind = true;
+        return false;
+      }
+      if (head != null) {
+        queue.add(head);
+      }
+      queue.add(body);
+      queuedBytes += size;
+      lastQueuedNanos = System.nanoTime();
+      if (writing) {
+        return true;
+      }
+      writing = true;
+    }
+    scheduleDrain();
+    return true;
+  }
+
+  /** The hub ended the stream: finish after the queued bytes, or at once if it fell behind. */
+  @Override
+  public void end() {
+    boolean dropQueued;
+    synchronized (this) {
+      dropQueued = fellBehind;
+    }
+    if (dropQueued) {
+      LOG.debug("stream {} fell behind by more than {} bytes; closing it", this, maxQueuedBytes);
+    }
+    finish(null, dropQueued);
+  }
+
+  /** Queues {@code last} as the stream's final bytes (beyond the queue bound), then finishes. */
+  void finishWith(byte[] last) {
+    finish(last, false);
+  }
+
+  /** A keep-alive comment, unless bytes were queued within {@code idleNanos}. */
+  void keepAliveIfIdle(long nowNanos, long idleNanos, byte[] keepAlive) {
+    if (nowNanos - lastQueuedNanos >= idleNanos) {
+      offer(null, keepAlive);
+    }
+  }
+
+  private void finish(byte[] last, boolean dropQueued) {
+    boolean completeNow = false;
+    boolean drainNow = false;
+    synchronized (this) {
+      if (closed || finishing) {
+        return;
+      }
+      finishing = true;
+      if (dropQueued) {
+        queue.clear();
+        queuedBytes = 0;
+        // Completed at once, even while a write is stuck on a client that stopped reading.
+        completeNow = true;
+      }
+      if (last != null) {
+        queue.add(last);
+        queuedBytes += last.length;
+      }
+      if (!writing && !completeNow) {
+        // Nobody owns the output: write what is left here, or complete if nothing is.
+        completeNow = queue.isEmpty();
+        drainNow = !completeNow;
+        writing = drainNow;
+      }
+      // Otherwise the drain that owns the output completes the response once the queue is empty.
+    }
+    if (completeNow) {
+      closeAndComplete();
+    } else if (drainNow) {
+      scheduleDrain();
+    }
+  }
+
+  /**
+   * Runs a drain on a container thread; the caller has just taken ownership of the output. Never
+   * after the response was completed: the container may have recycled it for another request.
+   */
+  private void scheduleDrain() {
+    try {
+      synchronized (this) {
+        if (closed) {
+          writing = false;
+          return;
+        }
+        async.start(this::drain);
+      }
+    } catch (IllegalStateException | RejectedExecutionException e) {
+      // The request is already over, or the container is stopping.
+      LOG.debug("{} cannot be written to any more; closing it", this, e);
+      closeAndComplete();
+    }
+  }
+
+  @Override
+  public void onWritePossible() {
+    drain();
+  }
+
+  /**
+   * Writes queued bytes while the output is ready; the caller owns the output. Every write is
+   * followed by a flush, at once or, when the write left the output not ready, at the next
+   * {@code onWritePossible}: a container may hold the tail of a write in its buffer until then.
+   */
+  private void drain() {
+    synchronized (this) {
+      if (closed) {
+        writing = false;
+        return;
+      }
+      draining = true;
+    }
+    try {
+      drainWhileReady();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("write to {} failed; closing it", this, e);
+      release();
+    } finally {
+      boolean completeNow;
+      synchronized (this) {
+        draining = false;
+        completeNow = closed && !completed;
+        completed |= completeNow;
+      }
+      if (completeNow) {
+        completeQuietly();
+      }
+    }
+  }
+
+  private void drainWhileReady() throws IOException {
+    while (out.isReady()) {
+      byte[] batch;
+      boolean flush = false;
+      boolean finished = false;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        batch = takeBatch();
+        if (batch == null) {
+          flush = unflushed;
+          unflushed = false;
+          if (!flush) {
+            writing = false;
+            finished = finishing;
+          }
+        } else {
+          unflushed = true;
+        }
+      }
+      if (flush) {
+        out.flush();
+        continue;
+      }
+      if (batch == null) {
+        if (finished) {
+          release(); // the response completes when this drain ends
+        }
+        return;
+      }
+      out.write(batch);
+      if (!out.isReady()) {
+        return; // the container calls onWritePossible when the client has read
+      }
+      synchronized (this) {
+        unflushed = false;
+      }
+      out.flush();
+    }
+  }
+
+  /** Everything queued, up to MAX_WRITE bytes (at least one frame), as one array. */
+  private byte[] takeBatch() {
+    byte[] first = queue.poll();
+    if (first == null) {
+      return null;
+    }
+    byte[] next = queue.peek();
+    if (next == null || first.length + next.length > MAX_WRITE) {
+      queuedBytes -= first.length;
+      return first;
+    }
+    int size = first.length;
+    int count = 1;
+    for (byte[] frame : queue) {
+      if (size + frame.length > MAX_WRITE) {
+        break;
+      }
+      size += frame.length;
+      count++;
+    }
+    byte[] batch = new byte[size];
+    System.arraycopy(first, 0, batch, 0, first.length);
+    int at = first.length;
+    for (int i = 1; i < count; i++) {
+      byte[] frame = queue.poll();
+      System.arraycopy(frame, 0, batch, at, frame.length);
+      at += frame.length;
+    }
+    queuedBytes -= size;
+    return batch;
+  }
+
+  @Override
+  public void onError(Throwable failure) {
+    LOG.debug("write to {} failed; closing it", this, failure);
+    closeAndComplete();
+  }
+
+  @Override
+  public void onComplete(AsyncEvent event) {
+    synchronized (this) {
+      completed = true;
+    }
+    release();
+  }
+
+  @Override
+  public void onTimeout(AsyncEvent event) {
+    // The servlet sets no async timeout; a container that imposes one still gets a clean end.
+    closeAndComplete();
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    LOG.debug("stream {} failed; closing it", this, event.getThrowable());
+    closeAndComplete();
+  }
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {
+    // Not restarted.
+  }
+
+  /**
+   * Ends the response now, dropping anything still queued. The container's request objects are
+   * completed exactly once and never touched afterwards (containers recycle them for other
+   * requests); while a drain runs on another thread, that drain completes the response when it
+   * returns.
+   */
+  void closeAndComplete() {
+    release();
+    boolean completeNow;
+    synchronized (this) {
+      completeNow = !completed && !draining;
+      completed |= completeNow;
+    }
+    if (completeNow) {
+      completeQuietly();
+    }
+  }
+
+  private void completeQuietly() {
+    try {
+      async.complete();
+    } catch (IllegalStateException alreadyDone) {
+      // The container ended the request already.
+    }
+  }
+
+  /** Releases the stream's hub registration and connection slot; idempotent. */
+  private void release() {
+    Subscription registered;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.clear();
+      queuedBytes = 0;
+      registered = subscription;
+      subscription = null;
+    }
+    if (registered != null) {
+      registered.close();
+    }
+    owner.remove(this);
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    Subscription registered;
+    synchronized (this) {
+      registered = subscription;
+    }
+    return "SseConnection" + (registered == null ? "[]" : registered.topics());
+  }
+}

@@ -1,0 +1,488 @@
+package io.ssekit.servlet;
+
+import io.ssekit.Cursor;
+import io.ssekit.SseEncoder;
+import io.ssekit.SseHub;
+import io.ssekit.Subscription;
+import io.ssekit.Topics;
+import io.ssekit.spi.AuthResult;
+import io.ssekit.spi.Authenticator;
+import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.Fanout;
+import io.ssekit.spi.KeepAlivePolicy;
+import io.ssekit.spi.SsePrincipal;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code text/event-stream} responses from an {@link SseHub}.
+ *
+ * <p>{@code GET ?topic=a&topic=b} opens a stream of those topics (default {@code default}),
+ * resuming after the {@code Last-Event-ID} header or the {@code lastEventId} query parameter. The
+ * stream starts with a comment and an {@code id:} line carrying its cursor, flushed at once, then
+ * carries what the client missed and the live events; see {@link SseHub} for the guarantees.
+ *
+ * <p>Output is non-blocking: no thread is held per stream, and a client that stops reading is
+ * disconnected once its queue passes {@code maxQueuedBytes}, without slowing anyone else. One
+ * timer thread per servlet writes keep-alive comments to idle streams.
+ *
+ * <p>Configure it with init-params (web.xml, {@code @WebServlet}, a container's registration API)
+ * or with {@link #builder()}; every setting and its default is listed in {@link ServletOptions}.
+ * A wrong setting fails {@link #init} with a message that names it. The hub is published as the
+ * servlet context attribute {@code hubAttribute} (default {@value #HUB_ATTRIBUTE}), so
+ * application code can {@linkplain SseHub#publish publish} from anywhere; {@link #hub(ServletContext)}
+ * reads it.
+ *
+ * <p>On {@link #destroy()} every stream gets a {@code server-shutdown} event with a jittered
+ * {@code retry:} hint, and the servlet waits up to {@code shutdownGrace} for them to be written.
+ */
+public class SseServlet extends HttpServlet {
+  /** The default servlet context attribute that holds the hub. */
+  public static final String HUB_ATTRIBUTE = "io.ssekit.SseHub";
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(SseServlet.class);
+  private static final byte[] GREETING = ": ok\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final transient ServletOptions programmatic;
+  private transient ServletOptions options;
+  private transient SseHub hub;
+  private transient boolean ownsHub;
+  private transient Connections connections;
+  private transient Cors cors;
+  private transient Authenticator authenticator;
+  private transient byte[] greeting;
+
+  /** A servlet configured by its init-params (web.xml, {@code @WebServlet}, registration). */
+  public SseServlet() {
+    this.programmatic = null;
+  }
+
+  private SseServlet(ServletOptions options) {
+    this.programmatic = options;
+  }
+
+  /** Configures a servlet in code; register the result with the container. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The hub of the {@code SseServlet} in {@code context} that uses the default attribute. */
+  public static SseHub hub(ServletContext context) {
+    Object hub = context.getAttribute(HUB_ATTRIBUTE);
+    if (hub == null) {
+      throw new IllegalStateException("no SseHub in servlet context attribute " + HUB_ATTRIBUTE
+          + "; is an SseServlet initialised (load-on-startup) in this application?");
+    }
+    return (SseHub) hub;
+  }
+
+  @Override
+  public void init(ServletConfig config) throws ServletException {
+    super.init(config);
+    try {
+      Map<String, String> params = initParams(config);
+      if (programmatic != null && !params.isEmpty()) {
+        throw new IllegalArgumentException("it was configured with SseServlet.builder(), which"
+            + " takes no init-params, but found " + params.keySet());
+      }
+      options = programmatic != null ? programmatic : ServletOptions.fromSettings(params);
+      ownsHub = options.hub() == null;
+      hub = ownsHub ? options.newHub() : options.hub();
+      authenticator = options.authenticator();
+      cors = new Cors(options.corsOrigins(), options.corsMaxAge());
+      connections = new Connections(options.maxConnections(), options.keepAlive(),
+          config.getServletName());
+      greeting = greeting(options);
+      config.getServletContext().setAttribute(options.hubAttribute(), hub);
+    } catch (RuntimeException e) {
+      throw new ServletException("SseServlet '" + config.getServletName()
+          + "' cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The hub this servlet streams from; publish to it from any thread. */
+  public SseHub hub() {
+    if (hub == null) {
+      throw new IllegalStateException("SseServlet is not initialised yet");
+    }
+    return hub;
+  }
+
+  /** The settings in use, once initialised. */
+  ServletOptions options() {
+    return options;
+  }
+
+  /** The number of streams open on this servlet. */
+  public int connectionCount() {
+    return connections == null ? 0 : connections.count();
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    switch (request.getMethod()) {
+      case "GET" -> stream(request, response);
+      case "OPTIONS" -> options(request, response);
+      default -> {
+        response.setHeader("Allow", "GET, OPTIONS");
+        Problems.send(response, 405, "method-not-allowed", "Method not allowed",
+            request.getMethod() + " is not supported here; open a stream with GET");
+      }
+    }
+  }
+
+  private void options(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    if (!Cors.isPreflight(request)) {
+      response.setHeader("Allow", "GET, OPTIONS");
+      response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+    } else if (!cors.preflight(request, response)) {
+      Problems.send(response, 403, "cors-rejected", "Cross-origin request not allowed",
+          "origin or method not allowed for this stream");
+    }
+  }
+
+  private void stream(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    cors.apply(request, response);
+    List<String> topics;
+    try {
+      topics = topics(request);
+    } catch (IllegalArgumentException e) {
+      Problems.send(response, 400, "invalid-topic", "Invalid topic", e.getMessage());
+      return;
+    }
+    if (connections.isStopping()) {
+      response.setHeader("Retry-After", "5");
+      Problems.send(response, 503, "shutting-down", "Server shutting down",
+          "this server is stopping; connect again");
+      return;
+    }
+    if (!connections.tryReserve()) {
+      overCapacity(response);
+      return;
+    }
+    String lastEventId = lastEventId(request);
+    AsyncContext async;
+    try {
+      async = request.startAsync();
+      async.setTimeout(0);
+    } catch (RuntimeException e) {
+      connections.unreserve();
+      throw e;
+    }
+    CompletableFuture<AuthResult> decision = authenticate(request);
+    if (decision.isDone()) {
+      authenticated(async, topics, lastEventId, decision);
+    } else {
+      decision.whenComplete((result, failure) ->
+          async.start(() -> authenticated(async, topics, lastEventId, decision)));
+    }
+  }
+
+  private CompletableFuture<AuthResult> authenticate(HttpServletRequest request) {
+    try {
+      return authenticator.authenticate(new ServletAuthRequest(request)).toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void authenticated(AsyncContext async, List<String> topics, String lastEventId,
+      CompletableFuture<AuthResult> decision) {
+    HttpServletResponse response = (HttpServletResponse) async.getResponse();
+    boolean opened = false;
+    try {
+      AuthResult result;
+      try {
+        result = decision.join();
+      } catch (RuntimeException e) {
+        LOG.warn("authenticator failed for a stream request", e.getCause() != null ? e.getCause() : e);
+        Problems.send(response, 500, "internal-error", "Internal error",
+            "the server could not authenticate the request");
+        return;
+      }
+      if (result instanceof AuthResult.Denied denied) {
+        deny(response, denied);
+        return;
+      }
+      SsePrincipal principal = ((AuthResult.Granted) result).principal();
+      for (String topic : topics) {
+        if (!principal.maySubscribe(topic)) {
+          Problems.send(response, 403, "forbidden", "Forbidden",
+              "not allowed to subscribe to topic '" + topic + "'");
+          return;
+        }
+      }
+      open(async, response, topics, lastEventId);
+      opened = true;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("stream request failed before it opened", e);
+    } finally {
+      if (!opened) {
+        connections.unreserve();
+        async.complete();
+      }
+    }
+  }
+
+  private void open(AsyncContext async, HttpServletResponse response, List<String> topics,
+      String lastEventId) throws IOException {
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType("text/event-stream;charset=UTF-8");
+    response.setHeader("Cache-Control", "no-cache");
+    response.setHeader("X-Accel-Buffering", "no");
+    ServletOutputStream out = response.getOutputStream();
+    SseConnection connection =
+        new SseConnection(connections, async, out, options.maxQueuedBytes(), greeting);
+    connections.add(connection);
+    async.addListener(connection);
+    out.setWriteListener(connection);
+    Subscription subscription;
+    try {
+      subscription = hub.subscribe(topics, lastEventId, connection);
+    } catch (IllegalStateException closedHub) {
+      connection.finishWith(connections.closingFrame(Connections.SHUTDOWN_EVENT));
+      return;
+    }
+    connection.attach(subscription);
+  }
+
+  private void deny(HttpServletResponse response, AuthResult.Denied denied) throws IOException {
+    if (denied.status() == 401) {
+      response.setHeader("WWW-Authenticate", denied.challenge() != null ? denied.challenge()
+          : "Bearer");
+      Problems.send(response, 401, "unauthenticated", "Unauthenticated", denied.message());
+    } else {
+      Problems.send(response, 403, "forbidden", "Forbidden", denied.message());
+    }
+  }
+
+  private void overCapacity(HttpServletResponse response) throws IOException {
+    byte[] frame = connections.closingFrame(Connections.BUSY_EVENT);
+    if (options.overloadPolicy() == OverloadPolicy.SERVICE_UNAVAILABLE) {
+      long seconds = Math.max(1, (options.keepAlive().retryBeforeClose(1).toMillis() + 999) / 1000);
+      response.setHeader("Retry-After", Long.toString(seconds));
+      Problems.send(response, 503, "busy", "Too many streams",
+          "this server holds its maximum of " + options.maxConnections() + " streams; retry after "
+              + seconds + " s");
+      return;
+    }
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType("text/event-stream;charset=UTF-8");
+    response.setHeader("Cache-Control", "no-cache");
+    response.setContentLength(frame.length);
+    response.getOutputStream().write(frame);
+  }
+
+  /**
+   * Ends every stream with {@code server-shutdown} and a jittered {@code retry:} hint, waiting up
+   * to {@code shutdownGrace} for them to be written, and refuses new streams with {@code 503}.
+   * {@link #destroy()} does this; call it earlier where a container closes connections before it
+   * destroys servlets (Jetty: from a {@code LifeCycle.Listener} on the {@code Server}, see the
+   * README). Idempotent.
+   */
+  public void shutdown() {
+    if (connections != null) {
+      connections.shutdown(options.shutdownGrace());
+    }
+  }
+
+  @Override
+  public void destroy() {
+    shutdown();
+    if (hub != null) {
+      ServletContext context = getServletContext();
+      if (context.getAttribute(options.hubAttribute()) == hub) {
+        context.removeAttribute(options.hubAttribute());
+      }
+      if (ownsHub) {
+        hub.close();
+      }
+    }
+  }
+
+  private static List<String> topics(HttpServletRequest request) {
+    String[] values = request.getParameterValues("topic");
+    if (values == null || values.length == 0) {
+      return List.of(Topics.DEFAULT);
+    }
+    if (values.length > Cursor.MAX_TOPICS) {
+      throw new IllegalArgumentException("a stream may have at most " + Cursor.MAX_TOPICS
+          + " topics, " + values.length + " were requested");
+    }
+    return List.copyOf(Topics.requireValidSet(Arrays.asList(values)));
+  }
+
+  private static String lastEventId(HttpServletRequest request) {
+    String header = request.getHeader("Last-Event-ID");
+    return header != null ? header : request.getParameter("lastEventId");
+  }
+
+  private static byte[] greeting(ServletOptions options) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(GREETING);
+    options.keepAlive().retry().ifPresent(retry -> out.writeBytes(SseEncoder.retry(retry)));
+    return out.toByteArray();
+  }
+
+  private static Map<String, String> initParams(ServletConfig config) {
+    Map<String, String> params = new LinkedHashMap<>();
+    Enumeration<String> names = config.getInitParameterNames();
+    for (String name : Collections.list(names)) {
+      params.put(name, Objects.requireNonNullElse(config.getInitParameter(name), ""));
+    }
+    return params;
+  }
+
+  /**
+   * Configures an {@link SseServlet} in code. Every setting has the default its init-param has
+   * (see {@link ServletOptions}); a servlet built here takes no init-params.
+   */
+  public static final class Builder {
+    private SseHub hub;
+    private EventHistory history;
+    private Fanout fanout;
+    private Authenticator authenticator = Authenticator.allowAll();
+    private KeepAlivePolicy keepAlive = KeepAlivePolicy.defaults();
+    private int maxConnections = ServletOptions.DEFAULT_MAX_CONNECTIONS;
+    private OverloadPolicy overloadPolicy = OverloadPolicy.SSE_BUSY;
+    private int maxEventSize = SseHub.DEFAULT_MAX_EVENT_SIZE;
+    private int maxQueuedBytes = ServletOptions.DEFAULT_MAX_QUEUED_BYTES;
+    private int maxPendingEvents = SseHub.DEFAULT_MAX_PENDING_EVENTS;
+    private List<String> corsOrigins = List.of();
+    private Duration corsMaxAge = ServletOptions.DEFAULT_CORS_MAX_AGE;
+    private Duration shutdownGrace = ServletOptions.DEFAULT_SHUTDOWN_GRACE;
+    private String hubAttribute = HUB_ATTRIBUTE;
+
+    private Builder() {}
+
+    /**
+     * Streams from an existing hub, which the caller keeps and closes; excludes {@link #history},
+     * {@link #fanout}, {@link #maxEventSize} and {@link #maxPendingEvents}, which configure the
+     * hub the servlet otherwise creates (and closes in {@code destroy}).
+     */
+    public Builder hub(SseHub value) {
+      this.hub = Objects.requireNonNull(value, "hub");
+      return this;
+    }
+
+    /** The history of the servlet's own hub; default the only one on the class path. */
+    public Builder history(EventHistory value) {
+      this.history = Objects.requireNonNull(value, "history");
+      return this;
+    }
+
+    /** The fanout of the servlet's own hub; default {@link Fanout#local()}. */
+    public Builder fanout(Fanout value) {
+      this.fanout = Objects.requireNonNull(value, "fanout");
+      return this;
+    }
+
+    /** Who may open streams; default {@link Authenticator#allowAll()}. */
+    public Builder authenticator(Authenticator value) {
+      this.authenticator = Objects.requireNonNull(value, "authenticator");
+      return this;
+    }
+
+    /** Keep-alive interval, retry hint and lifetime; default every 15 s, no hint, no limit. */
+    public Builder keepAlive(KeepAlivePolicy value) {
+      this.keepAlive = Objects.requireNonNull(value, "keepAlive");
+      return this;
+    }
+
+    /** Open streams at most; default 100,000. */
+    public Builder maxConnections(int value) {
+      this.maxConnections = value;
+      return this;
+    }
+
+    /** How requests beyond {@link #maxConnections} are answered; default {@code sse-busy}. */
+    public Builder overloadPolicy(OverloadPolicy value) {
+      this.overloadPolicy = Objects.requireNonNull(value, "overloadPolicy");
+      return this;
+    }
+
+    /** The largest event data the servlet's own hub accepts, in bytes; default 1 MiB. */
+    public Builder maxEventSize(int bytes) {
+      this.maxEventSize = bytes;
+      return this;
+    }
+
+    /** Bytes a stream may have waiting for its client before it is closed; default 256 KiB. */
+    public Builder maxQueuedBytes(int bytes) {
+      this.maxQueuedBytes = bytes;
+      return this;
+    }
+
+    /** Live events a starting stream may hold while its replay is read; default 10,000. */
+    public Builder maxPendingEvents(int count) {
+      this.maxPendingEvents = count;
+      return this;
+    }
+
+    /** Origins allowed to open streams from a browser ({@code *} for any, without cookies). */
+    public Builder corsOrigins(List<String> origins) {
+      this.corsOrigins = List.copyOf(origins);
+      return this;
+    }
+
+    /** How long a browser may cache a preflight answer; default 10 minutes. */
+    public Builder corsMaxAge(Duration value) {
+      this.corsMaxAge = Objects.requireNonNull(value, "corsMaxAge");
+      return this;
+    }
+
+    /** Time given to streams to write {@code server-shutdown} in {@code destroy}; default 5 s. */
+    public Builder shutdownGrace(Duration value) {
+      this.shutdownGrace = Objects.requireNonNull(value, "shutdownGrace");
+      return this;
+    }
+
+    /** The servlet context attribute that holds the hub; default {@value #HUB_ATTRIBUTE}. */
+    public Builder hubAttribute(String name) {
+      this.hubAttribute = name;
+      return this;
+    }
+
+    /**
+     * The servlet.
+     *
+     * @throws IllegalArgumentException for a value out of range, naming the setting
+     * @throws IllegalStateException when a hub is combined with settings of the servlet's own hub
+     */
+    public SseServlet build() {
+      if (hub != null && (history != null || fanout != null
+          || maxEventSize != SseHub.DEFAULT_MAX_EVENT_SIZE
+          || maxPendingEvents != SseHub.DEFAULT_MAX_PENDING_EVENTS)) {
+        throw new IllegalStateException("hub(...) excludes history, fanout, maxEventSize and"
+            + " maxPendingEvents: configure those on the hub itself");
+      }
+      return new SseServlet(new ServletOptions(hub, history, fanout, authenticator, keepAlive,
+          maxConnections, overloadPolicy, maxEventSize, maxQueuedBytes, maxPendingEvents,
+          corsOrigins, corsMaxAge, shutdownGrace, hubAttribute));
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.ssekit.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import java.net.http.HttpClient;
+
+/** The conformance cases on Jetty, HTTP/1.1. */
+class JettyHttp1ConformanceTest extends ServletConformanceTest {
+  @Override
+  TestServer startServer(HttpServlet servlet) throws Exception {
+    return TestServer.Jetty.start(servlet);
+  }
+
+  @Override
+  HttpClient.Version protocol() {
+    return HttpClient.Version.HTTP_1_1;
+  }
+}
