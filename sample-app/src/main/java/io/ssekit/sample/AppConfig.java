@@ -1,0 +1,87 @@
+package io.ssekit.sample;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sample app's configuration, read from environment variables. Every value is checked at
+ * start-up; a bad one stops the app with a message that names the variable.
+ *
+ * @param port {@code PORT}: HTTP port for HTTP/1.1 and h2c (default 8080)
+ * @param redisUri {@code SSE_REDIS_URI}: history and fanout in Redis (unset: memory and local)
+ * @param jwtSecret {@code SSE_AUTH_JWT_SECRET}: HS256 secret that turns auth on (unset: no auth)
+ * @param corsOrigins {@code SSE_CORS_ORIGINS}: comma-separated allowed origins (default none)
+ * @param keepAlive {@code SSE_KEEPALIVE_MS}: keep-alive interval (default 15000)
+ * @param retry {@code SSE_RETRY_MS}: retry hint sent at connect (default unset)
+ * @param historySize {@code SSE_HISTORY_SIZE}: events kept per topic (default 1000)
+ * @param maxConnections {@code SSE_MAX_CONNECTIONS}: connection cap (default 100000)
+ * @param shutdownGrace {@code SSE_SHUTDOWN_GRACE_MS}: time to close streams at shutdown
+ *     (default 5000)
+ */
+public record AppConfig(
+    int port,
+    Optional<String> redisUri,
+    Optional<String> jwtSecret,
+    List<String> corsOrigins,
+    Duration keepAlive,
+    Optional<Duration> retry,
+    int historySize,
+    int maxConnections,
+    Duration shutdownGrace) {
+
+  /** Reads the configuration from {@code env}, with the defaults above. */
+  public static AppConfig fromEnvironment(Map<String, String> env) {
+    Reader r = new Reader(env);
+    return new AppConfig(
+        r.integer("PORT", 8080, 0, 65535),
+        r.string("SSE_REDIS_URI"),
+        r.string("SSE_AUTH_JWT_SECRET"),
+        r.list("SSE_CORS_ORIGINS"),
+        Duration.ofMillis(r.integer("SSE_KEEPALIVE_MS", 15_000, 1, Integer.MAX_VALUE)),
+        r.string("SSE_RETRY_MS").map(v -> Duration.ofMillis(
+            r.integer("SSE_RETRY_MS", 0, 0, Integer.MAX_VALUE))),
+        r.integer("SSE_HISTORY_SIZE", 1000, 1, Integer.MAX_VALUE),
+        r.integer("SSE_MAX_CONNECTIONS", 100_000, 1, Integer.MAX_VALUE),
+        Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)));
+  }
+
+  /** Typed reads of environment variables with messages that name them. */
+  private record Reader(Map<String, String> env) {
+    Optional<String> string(String name) {
+      String value = env.get(name);
+      return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    int integer(String name, int defaultValue, int min, int max) {
+      Optional<String> value = string(name);
+      if (value.isEmpty()) {
+        return defaultValue;
+      }
+      try {
+        int parsed = Integer.parseInt(value.get());
+        if (parsed < min || parsed > max) {
+          throw new NumberFormatException();
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to "
+            + max + ", was '" + value.get() + "'");
+      }
+    }
+
+    List<String> list(String name) {
+      List<String> out = new ArrayList<>();
+      string(name).ifPresent(v -> {
+        for (String part : v.split(",")) {
+          if (!part.isBlank()) {
+            out.add(part.trim());
+          }
+        }
+      });
+      return List.copyOf(out);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.ssekit.sample;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ssekit.SseHub;
+import io.ssekit.Topics;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /send} and {@code POST /publish}: JSON in, an event on a topic out.
+ *
+ * <ul>
+ *   <li>{@code /send}: any JSON body is broadcast on topic {@code default} as event
+ *       {@code notification}, its compact JSON text as data; answers
+ *       {@code {"sent":true,"clients":N}} with N the streams of {@code default} here.</li>
+ *   <li>{@code /publish}: {@code {"topic":"t","event":"name","data":...}}; {@code topic} defaults
+ *       to {@code default}, {@code event} is optional, {@code data} is required: a string is sent
+ *       verbatim, any other JSON as its JSON text. Answers {@code {"id":"...","topic":"t"}}.</li>
+ * </ul>
+ * Invalid JSON or fields answer {@code 400}, a body over the size limit {@code 413}, both as
+ * problem details.
+ */
+final class PublishServlet extends JsonServlet {
+  private static final Logger LOG = LoggerFactory.getLogger(PublishServlet.class);
+
+  /** Which endpoint this servlet serves. */
+  enum Mode { SEND, PUBLISH }
+
+  private final SseHub hub;
+  private final Mode mode;
+  private final int maxBodyBytes;
+
+  PublishServlet(SseHub hub, Mode mode, int maxBodyBytes) {
+    super(Set.of("POST"));
+    this.hub = hub;
+    this.mode = mode;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    byte[] body = readBody(request);
+    if (body == null) {
+      JsonResponses.problem(response, 413, "too-large", "Body too large",
+          "the body must be at most " + maxBodyBytes + " bytes");
+      return;
+    }
+    JsonNode json;
+    try {
+      json = body.length == 0 ? null : JsonResponses.MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      json = null;
+    }
+    if (json == null || json.isMissingNode()) {
+      JsonResponses.problem(response, 400, "invalid-json", "Invalid JSON",
+          "the body must be a JSON document");
+      return;
+    }
+    Event event;
+    try {
+      event = mode == Mode.SEND ? sendEvent(json) : publishEvent(json);
+    } catch (BadRequest e) {
+      JsonResponses.problem(response, 400, e.type, e.title, e.getMessage());
+      return;
+    }
+    CompletionStage<String> published;
+    try {
+      published = hub.publish(event.topic, event.name, event.data);
+    } catch (IllegalArgumentException e) {
+      boolean tooLarge = e.getMessage().contains("maxEventSize");
+      JsonResponses.problem(response, tooLarge ? 413 : 400, tooLarge ? "too-large" : "invalid-event",
+          tooLarge ? "Event too large" : "Invalid event", e.getMessage());
+      return;
+    }
+    AsyncContext async = request.startAsync();
+    async.setTimeout(0);
+    published.whenComplete((id, failure) -> {
+      try {
+        HttpServletResponse asyncResponse = (HttpServletResponse) async.getResponse();
+        if (failure != null) {
+          LOG.warn("publishing to topic {} failed", event.topic, failure);
+          JsonResponses.problem(asyncResponse, 503, "unavailable", "Publishing failed",
+              "the event could not be stored; try again");
+        } else if (mode == Mode.SEND) {
+          JsonResponses.json(asyncResponse, 200, JsonResponses.MAPPER.createObjectNode()
+              .put("sent", true).put("clients", hub.streamCount(event.topic)));
+        } else {
+          JsonResponses.json(asyncResponse, 200, JsonResponses.MAPPER.createObjectNode()
+              .put("id", id).put("topic", event.topic));
+        }
+      } catch (IOException e) {
+        LOG.debug("client went away before the publish answer", e);
+      } finally {
+        async.complete();
+      }
+    });
+  }
+
+  private static Event sendEvent(JsonNode json) {
+    return new Event(Topics.DEFAULT, "notification", json.toString());
+  }
+
+  private static Event publishEvent(JsonNode json) throws BadRequest {
+    if (!json.isObject()) {
+      throw new BadRequest("invalid-json", "Invalid JSON", "the body must be a JSON object");
+    }
+    String topic = Topics.DEFAULT;
+    JsonNode topicNode = json.get("topic");
+    if (topicNode != null && !topicNode.isNull()) {
+      if (!topicNode.isTextual() || !Topics.isValid(topicNode.asText())) {
+        throw new BadRequest("invalid-topic", "Invalid topic",
+            "topic must be 1 to " + Topics.MAX_LENGTH
+                + " characters of A-Z a-z 0-9 - _ . / : @");
+      }
+      topic = topicNode.asText();
+    }
+    String name = null;
+    JsonNode eventNode = json.get("event");
+    if (eventNode != null && !eventNode.isNull()) {
+      if (!eventNode.isTextual() || eventNode.asText().isEmpty()
+          || eventNode.asText().chars().anyMatch(c -> c == '\r' || c == '\n')) {
+        throw new BadRequest("invalid-event", "Invalid event name",
+            "event must be a non-empty string without CR or LF");
+      }
+      name = eventNode.asText();
+    }
+    JsonNode data = json.get("data");
+    if (data == null) {
+      throw new BadRequest("missing-data", "Missing data", "data is required");
+    }
+    return new Event(topic, name, data.isTextual() ? data.asText() : data.toString());
+  }
+
+  /** The body, or {@code null} when it is longer than the limit. */
+  private byte[] readBody(HttpServletRequest request) throws IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+    byte[] buffer = new byte[8192];
+    try (InputStream in = request.getInputStream()) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        if (out.size() + n > maxBodyBytes) {
+          return null;
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private record Event(String topic, String name, String data) {}
+
+  /** A request the endpoint refuses with {@code 400}. */
+  private static final class BadRequest extends Exception {
+    final String type;
+    final String title;
+
+    BadRequest(String type, String title, String detail) {
+      super(detail, null, false, false);
+      this.type = type;
+      this.title = title;
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.ssekit.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ssekit.testkit.SseClient;
+import io.ssekit.testkit.SseClient.Event;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sample app's endpoints (SPEC §7), over real HTTP on embedded Jetty. */
+class SampleAppTest {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  SampleApp app;
+  HttpClient http = HttpClient.newHttpClient();
+  SseClient stream;
+
+  @BeforeEach
+  void start() throws Exception {
+    app = SampleApp.start(AppConfig.fromEnvironment(Map.of("PORT", "0", "SSE_RETRY_MS", "2000")));
+  }
+
+  @AfterEach
+  void stop() {
+    if (stream != null) {
+      stream.close();
+    }
+    app.close();
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + app.port() + path);
+  }
+
+  HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> request(String method, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(HttpResponse<String> response) throws Exception {
+    return JsonResponses.MAPPER.readTree(response.body());
+  }
+
+  @Test
+  void theFoundingCurlSessionBroadcastsANotification() throws Exception {
+    stream = SseClient.open(http, uri("/events"));
+    stream.awaitText("id: ", WAIT);
+    assertTrue(stream.text().startsWith(": ok\n\nretry: 2000\n\nid: "), stream.text());
+
+    HttpResponse<String> sent = post("/send", "{\"title\":\"Deploy complete\"}");
+
+    assertEquals(200, sent.statusCode());
+    assertEquals("{\"sent\":true,\"clients\":1}", sent.body());
+    Event event = stream.awaitEvents(1, WAIT).get(0);
+    assertEquals("notification", event.type());
+    assertEquals("{\"title\":\"Deploy complete\"}", event.data());
+  }
+
+  @Test
+  void publishSendsStringsVerbatimAndOtherJsonAsItsText() throws Exception {
+    stream = SseClient.open(http, uri("/events?topic=orders"));
+    stream.awaitText("id: ", WAIT);
+
+    HttpResponse<String> text = post("/publish",
+        "{\"topic\":\"orders\",\"event\":\"created\",\"data\":\"line 1\\nline 2\"}");
+    HttpResponse<String> object = post("/publish", "{\"topic\":\"orders\",\"data\":{\"n\":1}}");
+
+    assertEquals(200, text.statusCode());
+    assertEquals("orders", json(text).get("topic").asText());
+    List<Event> events = stream.awaitEvents(2, WAIT);
+    assertEquals(new Event("created", "line 1\nline 2", json(text).get("id").asText()),
+        events.get(0));
+    assertEquals(new Event("message", "{\"n\":1}", json(object).get("id").asText()), events.get(1));
+  }
+
+  @Test
+  void badPublishRequestsGet400WithAJsonMessageAndNoStackTrace() throws Exception {
+    Map<String, String> cases = new HashMap<>();
+    cases.put("{not json", "invalid JSON");
+    cases.put("{\"topic\":\"t\"}", "missing data");
+    cases.put("{\"event\":\"a\\nb\",\"data\":\"x\"}", "event name with a line break");
+    cases.put("{\"topic\":\"bad topic\",\"data\":\"x\"}", "invalid topic");
+    for (Map.Entry<String, String> bad : cases.entrySet()) {
+      HttpResponse<String> response = post("/publish", bad.getKey());
+      assertEquals(400, response.statusCode(), bad.getValue() + ": " + response.body());
+      assertEquals(400, json(response).get("status").asInt(), bad.getValue());
+      assertFalse(json(response).get("detail").asText().isBlank(), bad.getValue());
+      assertFalse(response.body().contains("Exception") || response.body().contains("\tat "),
+          bad.getValue() + ": " + response.body());
+    }
+    assertEquals(400, post("/send", "{oops").statusCode());
+  }
+
+  @Test
+  void aBodyOverTheLimitGets413() throws Exception {
+    String huge = "{\"data\":\"" + "x".repeat(SampleApp.MAX_BODY_BYTES) + "\"}";
+    HttpResponse<String> response = post("/publish", huge);
+    assertEquals(413, response.statusCode());
+    assertEquals(413, json(response).get("status").asInt());
+  }
+
+  @Test
+  void healthReportsUpAndTheNumberOfStreams() throws Exception {
+    stream = SseClient.open(http, uri("/events"));
+    stream.awaitText("id: ", WAIT);
+    HttpResponse<String> health = request("GET", "/health");
+    assertEquals(200, health.statusCode());
+    assertEquals("{\"status\":\"UP\",\"connections\":1}", health.body());
+  }
+
+  @Test
+  void unknownPathsGet404AndWrongMethods405AsJson() throws Exception {
+    HttpResponse<String> missing = request("GET", "/nope");
+    assertEquals(404, missing.statusCode());
+    assertEquals(404, json(missing).get("status").asInt());
+
+    HttpResponse<String> wrong = request("GET", "/send");
+    assertEquals(405, wrong.statusCode());
+    assertEquals("POST", wrong.headers().firstValue("allow").orElseThrow());
+    assertEquals(405, json(wrong).get("status").asInt());
+
+    assertEquals(405, request("DELETE", "/").statusCode());
+    assertEquals(405, request("PUT", "/events").statusCode());
+  }
+
+  @Test
+  void thePageIsServedAtTheRoot() throws Exception {
+    HttpResponse<String> page = request("GET", "/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("new EventSource("), "the page uses the browser's EventSource");
+  }
+
+  @Test
+  void badEnvironmentVariablesAreNamed() {
+    IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromEnvironment(Map.of("PORT", "eighty")));
+    assertTrue(port.getMessage().contains("PORT"), port.getMessage());
+    IllegalArgumentException redis = assertThrows(IllegalArgumentException.class,
+        () -> SampleApp.requireSupported(AppConfig.fromEnvironment(
+            Map.of("SSE_REDIS_URI", "redis://127.0.0.1:6379"))));
+    assertTrue(redis.getMessage().contains("SSE_REDIS_URI"), redis.getMessage());
+  }
+}
