@@ -87,10 +87,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     return openedNanos;
   }
 
-  long lastQueuedNanos() {
-    return lastQueuedNanos;
-  }
-
   @Override
   public boolean offer(byte[] head, byte[] body) {
     int size = (head == null ? 0 : head.length) + body.length;
@@ -379,10 +375,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       registered.close();
     }
     owner.remove(this);
-  }
-
-  synchronized boolean isClosed() {
-    return closed;
   }
 
   @Override

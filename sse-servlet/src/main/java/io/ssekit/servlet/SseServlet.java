@@ -3,7 +3,6 @@ package io.ssekit.servlet;
 import io.ssekit.Cursor;
 import io.ssekit.SseEncoder;
 import io.ssekit.SseHub;
-import io.ssekit.Subscription;
 import io.ssekit.Topics;
 import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.Authenticator;
@@ -258,16 +257,20 @@ public class SseServlet extends HttpServlet {
     SseConnection connection =
         new SseConnection(connections, async, out, options.maxQueuedBytes(), greeting);
     connections.add(connection);
-    async.addListener(connection);
-    out.setWriteListener(connection);
-    Subscription subscription;
+    // From here the connection owns the slot and the response: it releases both when it ends.
     try {
-      subscription = hub.subscribe(topics, lastEventId, connection);
-    } catch (IllegalStateException closedHub) {
-      connection.finishWith(connections.closingFrame(Connections.SHUTDOWN_EVENT));
+      async.addListener(connection);
+      out.setWriteListener(connection);
+    } catch (RuntimeException e) {
+      LOG.debug("stream could not open: the request is over", e);
+      connection.closeAndComplete();
       return;
     }
-    connection.attach(subscription);
+    try {
+      connection.attach(hub.subscribe(topics, lastEventId, connection));
+    } catch (IllegalStateException closedHub) {
+      connection.finishWith(connections.closingFrame(Connections.SHUTDOWN_EVENT));
+    }
   }
 
   private void deny(HttpServletResponse response, AuthResult.Denied denied) throws IOException {
