@@ -131,10 +131,14 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     finish(last, false);
   }
 
-  /** A keep-alive comment, unless bytes were queued within {@code idleNanos}. */
+  /**
+   * A keep-alive comment, unless bytes were queued within {@code idleNanos}. A stream whose queue
+   * cannot take even that has a client that stopped reading: it is closed like any stream that
+   * fell behind, without waiting for the next event.
+   */
   void keepAliveIfIdle(long nowNanos, long idleNanos, byte[] keepAlive) {
-    if (nowNanos - lastQueuedNanos >= idleNanos) {
-      offer(null, keepAlive);
+    if (nowNanos - lastQueuedNanos >= idleNanos && !offer(null, keepAlive)) {
+      end();
     }
   }
 
