@@ -145,6 +145,14 @@ final class Connections {
       }
     }
     timer.shutdownNow();
+    try {
+      // A container checks for threads left behind by a stopped application.
+      if (!timer.awaitTermination(1, TimeUnit.SECONDS)) {
+        LOG.warn("the keep-alive timer did not stop within 1 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void sweep() {

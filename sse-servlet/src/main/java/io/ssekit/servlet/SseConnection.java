@@ -27,6 +27,15 @@ import org.slf4j.LoggerFactory;
  * <p><b>Coalescing.</b> A drain writes everything queued (up to {@link #MAX_WRITE} bytes) as one
  * array, so a burst of events, or a client that is behind, costs one write and one flush.
  *
+ * <p><b>The container's objects.</b> The {@link AsyncContext} and the output stream are touched
+ * only while holding {@code io}, and never once the stream is closed. The container's callbacks
+ * ({@code onComplete}, {@code onError}, {@code onTimeout}) take the same lock to close the stream:
+ * when one returns, no thread of ours uses those objects any more. Containers recycle them for
+ * later requests (Tomcat hands the same output buffer to the next connection), so a write that
+ * raced with the end of its own request would land in someone else's stream. Lock order is
+ * {@code io}, then {@code this}; nothing that holds {@code io} blocks (the writes are
+ * non-blocking).
+ *
  * <p><b>Bounds.</b> The queue holds at most {@code maxQueuedBytes} (an empty queue takes any
  * frame, so one large event always fits). A stream that would need more has fallen behind: its
  * bytes are dropped, its response is completed, and its client reconnects and replays.
@@ -43,6 +52,9 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private final int maxQueuedBytes;
   private final long openedNanos;
 
+  /** Held for every use of {@link #async} and {@link #out}. */
+  private final Object io = new Object();
+
   // Guarded by this.
   private final ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
   private int queuedBytes;
@@ -51,7 +63,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private boolean finishing;
   private boolean fellBehind;
   private boolean closed;
-  private boolean draining;
   private boolean completed;
   private Subscription subscription;
 
@@ -177,21 +188,23 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   /**
    * Runs a drain on a container thread; the caller has just taken ownership of the output. Never
-   * after the response was completed: the container may have recycled it for another request.
+   * after the stream was closed: the container may have recycled the request.
    */
   private void scheduleDrain() {
-    try {
+    synchronized (io) {
       synchronized (this) {
         if (closed) {
           writing = false;
           return;
         }
-        async.start(this::drain);
       }
-    } catch (IllegalStateException | RejectedExecutionException e) {
-      // The request is already over, or the container is stopping.
-      LOG.debug("{} cannot be written to any more; closing it", this, e);
-      closeAndComplete();
+      try {
+        async.start(this::drain);
+      } catch (IllegalStateException | RejectedExecutionException e) {
+        // The request is already over, or the container is stopping.
+        LOG.debug("{} cannot be written to any more; closing it", this, e);
+        closeAndComplete();
+      }
     }
   }
 
@@ -201,76 +214,71 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   }
 
   /**
-   * Writes queued bytes while the output is ready; the caller owns the output. Every write is
-   * followed by a flush, at once or, when the write left the output not ready, at the next
-   * {@code onWritePossible}: a container may hold the tail of a write in its buffer until then.
+   * Writes queued bytes while the output is ready; the caller owns the output. Each step holds
+   * {@code io}, so a stream closed meanwhile is never written to. Every write is followed by a
+   * flush, at once or, when the write left the output not ready, at the next {@code
+   * onWritePossible}: a container may hold the tail of a write in its buffer until then.
    */
   private void drain() {
-    synchronized (this) {
-      if (closed) {
-        writing = false;
-        return;
-      }
-      draining = true;
-    }
     try {
-      drainWhileReady();
+      boolean more = true;
+      while (more) {
+        synchronized (io) {
+          more = drainStep();
+        }
+      }
     } catch (IOException | RuntimeException e) {
       LOG.debug("write to {} failed; closing it", this, e);
-      release();
-    } finally {
-      boolean completeNow;
-      synchronized (this) {
-        draining = false;
-        completeNow = closed && !completed;
-        completed |= completeNow;
-      }
-      if (completeNow) {
-        completeQuietly();
-      }
+      closeAndComplete();
     }
   }
 
-  private void drainWhileReady() throws IOException {
-    while (out.isReady()) {
-      byte[] batch;
-      boolean flush = false;
-      boolean finished = false;
-      synchronized (this) {
-        if (closed) {
-          return;
-        }
-        batch = takeBatch();
-        if (batch == null) {
-          flush = unflushed;
-          unflushed = false;
-          if (!flush) {
-            writing = false;
-            finished = finishing;
-          }
-        } else {
-          unflushed = true;
-        }
+  /** One write or one flush; false when this drain is over. The caller holds {@code io}. */
+  private boolean drainStep() throws IOException {
+    byte[] batch;
+    boolean flush = false;
+    synchronized (this) {
+      if (closed) {
+        writing = false;
+        return false;
       }
-      if (flush) {
-        out.flush();
-        continue;
-      }
-      if (batch == null) {
-        if (finished) {
-          release(); // the response completes when this drain ends
-        }
-        return;
-      }
-      out.write(batch);
-      if (!out.isReady()) {
-        return; // the container calls onWritePossible when the client has read
-      }
-      synchronized (this) {
-        unflushed = false;
-      }
-      out.flush();
     }
+    if (!out.isReady()) {
+      return false; // the container calls onWritePossible when the client has read
+    }
+    boolean finished = false;
+    synchronized (this) {
+      batch = takeBatch();
+      if (batch == null) {
+        flush = unflushed;
+        unflushed = false;
+        if (!flush) {
+          writing = false;
+          finished = finishing;
+        }
+      } else {
+        unflushed = true;
+      }
+    }
+    if (flush) {
+      out.flush();
+      return true;
+    }
+    if (batch == null) {
+      if (finished) {
+        closeAndComplete();
+      }
+      return false;
+    }
+    out.write(batch);
+    if (!out.isReady()) {
+      return false; // flushed at the next onWritePossible
+    }
+    synchronized (this) {
+      unflushed = false;
+    }
+    out.flush();
+    return true;
   }
 
   /** Everything queued, up to MAX_WRITE bytes (at least one frame), as one array. */
@@ -313,10 +321,12 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   @Override
   public void onComplete(AsyncEvent event) {
-    synchronized (this) {
-      completed = true;
+    synchronized (io) {
+      synchronized (this) {
+        completed = true;
+      }
+      release();
     }
-    release();
   }
 
   @Override
@@ -337,28 +347,24 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   }
 
   /**
-   * Ends the response now, dropping anything still queued. The container's request objects are
-   * completed exactly once and never touched afterwards (containers recycle them for other
-   * requests); while a drain runs on another thread, that drain completes the response when it
-   * returns.
+   * Ends the response now, dropping anything still queued. The response is completed exactly
+   * once, and the container's objects are not touched afterwards.
    */
   void closeAndComplete() {
-    release();
-    boolean completeNow;
-    synchronized (this) {
-      completeNow = !completed && !draining;
-      completed |= completeNow;
-    }
-    if (completeNow) {
-      completeQuietly();
-    }
-  }
-
-  private void completeQuietly() {
-    try {
-      async.complete();
-    } catch (IllegalStateException alreadyDone) {
-      // The container ended the request already.
+    synchronized (io) {
+      release();
+      boolean completeNow;
+      synchronized (this) {
+        completeNow = !completed;
+        completed = true;
+      }
+      if (completeNow) {
+        try {
+          async.complete();
+        } catch (IllegalStateException alreadyDone) {
+          // The container ended the request already.
+        }
+      }
     }
   }
 
