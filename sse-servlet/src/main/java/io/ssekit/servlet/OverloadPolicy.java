@@ -1,10 +1,10 @@
 package io.ssekit.servlet;
 
-/** How a stream request beyond the connection cap is answered. */
+/** How a stream request is answered when it cannot be served: beyond the cap, or at shutdown. */
 public enum OverloadPolicy {
   /**
-   * {@code 200} with a jittered {@code retry:} hint and an {@code sse-busy} event, then the
-   * stream ends. A browser's {@code EventSource} treats any other status as final; this way it
+   * {@code 200} with a jittered {@code retry:} hint and an {@code sse-busy} event ({@code
+   * server-shutdown} while the servlet stops), then the stream ends. A browser's {@code EventSource} treats any other status as final; this way it
    * comes back by itself after the hint, with its {@code Last-Event-ID}. The default.
    */
   SSE_BUSY("sse-busy"),

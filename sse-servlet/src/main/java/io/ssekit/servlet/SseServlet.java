@@ -174,13 +174,13 @@ public class SseServlet extends HttpServlet {
       return;
     }
     if (connections.isStopping()) {
-      response.setHeader("Retry-After", "5");
-      Problems.send(response, 503, "shutting-down", "Server shutting down",
+      comeBackLater(response, Connections.SHUTDOWN_EVENT, "shutting-down", "Server shutting down",
           "this server is stopping; connect again");
       return;
     }
     if (!connections.tryReserve()) {
-      overCapacity(response);
+      comeBackLater(response, Connections.BUSY_EVENT, "busy", "Too many streams",
+          "this server holds its maximum of " + options.maxConnections() + " streams");
       return;
     }
     String lastEventId = lastEventId(request);
@@ -283,22 +283,28 @@ public class SseServlet extends HttpServlet {
     }
   }
 
-  private void overCapacity(HttpServletResponse response) throws IOException {
-    byte[] frame = connections.closingFrame(Connections.BUSY_EVENT);
+  /**
+   * A stream that cannot be served now. By default a complete 200 stream: a jittered {@code
+   * retry:} hint and {@code event}, so that a browser's {@code EventSource}, for which any other
+   * status is final, comes back by itself. With the 503 policy, a problem with {@code
+   * Retry-After}.
+   */
+  private void comeBackLater(HttpServletResponse response, String event, String type,
+      String title, String detail) throws IOException {
     if (options.overloadPolicy() == OverloadPolicy.SERVICE_UNAVAILABLE) {
       long seconds = Math.max(1, (options.keepAlive().retryBeforeClose(1).toMillis() + 999) / 1000);
       response.setHeader("Retry-After", Long.toString(seconds));
-      Problems.send(response, 503, "busy", "Too many streams",
-          "this server holds its maximum of " + options.maxConnections() + " streams; retry after "
-              + seconds + " s");
+      Problems.send(response, 503, type, title, detail + "; retry after " + seconds + " s");
       return;
     }
+    byte[] frame = connections.closingFrame(event);
     response.setStatus(HttpServletResponse.SC_OK);
     response.setContentType("text/event-stream;charset=UTF-8");
     response.setHeader("Cache-Control", "no-cache");
     response.setContentLength(frame.length);
     response.getOutputStream().write(frame);
   }
+
 
   /**
    * Ends every stream with {@code server-shutdown} and a jittered {@code retry:} hint, waiting up
