@@ -417,6 +417,21 @@ abstract class ServletConformanceTest {
     assertEquals(before, client.comments(), "no keep-alive while events flowed every 40 ms");
   }
 
+  @Test
+  void aStreamOutlivesTheContainersDefaultAsyncTimeout() throws Exception {
+    SseHub hub = start(SseServlet.builder().keepAlive(KeepAlivePolicy.every(Duration.ofMinutes(5))));
+    SseClient client = connect("");
+    client.awaitText("id: ", WAIT);
+
+    // Silent for three times the container's default async timeout (1 s in these tests).
+    pause(TestServer.CONTAINER_ASYNC_TIMEOUT.multipliedBy(3));
+
+    assertFalse(client.ended(), "the stream is still open");
+    assertEquals(1, servlet.connectionCount());
+    publish(hub, "default", null, "after the timeout");
+    assertEquals("after the timeout", client.awaitEvents(1, WAIT).get(0).data());
+  }
+
   // --- SPEC §5: authentication hook ---
 
   @Test
@@ -481,6 +496,21 @@ abstract class ServletConformanceTest {
       retries.add(client.retry());
     }
     assertNotEquals(1, retries.stream().distinct().count(), "hints are jittered: " + retries);
+  }
+
+  @Test
+  void aStreamRequestWhileShuttingDownIsToldToComeBackLaterNotRefused() throws Exception {
+    start(SseServlet.builder().keepAlive(KeepAlivePolicy.defaults().withRetry(Duration.ofSeconds(1))));
+    servlet.shutdown();
+
+    // A browser's EventSource would give up for good on a 503; this answer makes it retry.
+    SseClient late = connect("");
+    assertEquals(200, late.status());
+    Event shutdown = late.awaitEvent("server-shutdown", WAIT);
+    late.awaitEnd(WAIT);
+    assertTrue(late.retry() >= 1000 && late.retry() <= 7500, "retry " + late.retry());
+    assertEquals("{\"retry\":" + late.retry() + "}", shutdown.data());
+    assertEquals(0, servlet.connectionCount());
   }
 
   HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) throws Exception {

@@ -2,6 +2,20 @@ package io.ssekit.servlet;
 
 import jakarta.servlet.http.HttpServlet;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.apache.catalina.Context;
+import org.apache.catalina.Lifecycle;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http2.WindowRateControl;
@@ -10,6 +24,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -17,6 +32,13 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * HTTP/1.1 and h2c (upgrade) on the same port.
  */
 interface TestServer extends AutoCloseable {
+  /**
+   * The containers' default async timeout in these tests (Tomcat's connector setting; Jetty's
+   * system property, set in the build): far shorter than the tests, so that a stream outliving it
+   * proves the servlet overrides it.
+   */
+  Duration CONTAINER_ASYNC_TIMEOUT = Duration.ofSeconds(1);
+
   /** {@code http://127.0.0.1:port} + {@code pathAndQuery}. */
   URI uri(String pathAndQuery);
 
@@ -39,6 +61,19 @@ interface TestServer extends AutoCloseable {
     }
 
     static Jetty start(HttpServlet servlet) throws Exception {
+      return start(servlet, false);
+    }
+
+    /**
+     * Jetty with its compression handler in front of the servlet, told to compress event
+     * streams too (it leaves them alone by default) and to sync-flush the compressor whenever the
+     * servlet flushes.
+     */
+    static Jetty startBehindGzip(HttpServlet servlet) throws Exception {
+      return start(servlet, true);
+    }
+
+    private static Jetty start(HttpServlet servlet, boolean gzip) throws Exception {
       Server server = new Server();
       HttpConfiguration config = new HttpConfiguration();
       HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(config);
@@ -55,7 +90,17 @@ interface TestServer extends AutoCloseable {
       holder.setAsyncSupported(true);
       holder.setInitOrder(1);
       context.addServlet(holder, "/events");
-      server.setHandler(context);
+      if (gzip) {
+        GzipHandler compression = new GzipHandler();
+        compression.setExcludedMimeTypes();
+        compression.setIncludedMimeTypes("text/event-stream");
+        compression.setMinGzipSize(0);
+        compression.setSyncFlush(true);
+        compression.setHandler(context);
+        server.setHandler(compression);
+      } else {
+        server.setHandler(context);
+      }
       if (servlet instanceof SseServlet sse) {
         // Jetty closes connections before it destroys servlets: streams end first.
         server.addEventListener(new LifeCycle.Listener() {
@@ -79,6 +124,83 @@ interface TestServer extends AutoCloseable {
       if (!server.isStopped()) {
         server.stop();
       }
+    }
+  }
+
+  /** Tomcat 11 (Servlet 6.1), NIO connector with the HTTP/2 upgrade protocol. */
+  final class Tomcat11 implements TestServer {
+    /** Tomcat logs through java.util.logging; its start and stop lines are noise here. */
+    private static final Logger TOMCAT_LOG = Logger.getLogger("org.apache");
+
+    static {
+      TOMCAT_LOG.setLevel(Level.WARNING);
+    }
+
+    private final Tomcat tomcat;
+    private final Path baseDir;
+    private final int port;
+
+    private Tomcat11(Tomcat tomcat, Path baseDir, int port) {
+      this.tomcat = tomcat;
+      this.baseDir = baseDir;
+      this.port = port;
+    }
+
+    static Tomcat11 start(HttpServlet servlet) throws Exception {
+      Path baseDir = Files.createTempDirectory("tomcat");
+      Tomcat tomcat = new Tomcat();
+      tomcat.setBaseDir(baseDir.toString());
+      Connector connector = new Connector("HTTP/1.1");
+      connector.setPort(0);
+      connector.setProperty("address", "127.0.0.1");
+      connector.setAsyncTimeout(CONTAINER_ASYNC_TIMEOUT.toMillis());
+      Http2Protocol h2c = new Http2Protocol();
+      // The cycle test resets thousands of streams on one connection, which Tomcat's overhead
+      // protection counts against it (a browser never does this).
+      h2c.setOverheadResetFactor(0);
+      connector.addUpgradeProtocol(h2c);
+      tomcat.setConnector(connector);
+      Context context = tomcat.addContext("", baseDir.toString());
+      if (context instanceof StandardContext standard) {
+        // Leak detection that needs --add-opens, and warns on every stop without it.
+        standard.setClearReferencesThreadLocals(false);
+        standard.setClearReferencesRmiTargets(false);
+      }
+      Wrapper wrapper = Tomcat.addServlet(context, "sse", servlet);
+      wrapper.setAsyncSupported(true);
+      wrapper.setLoadOnStartup(1);
+      context.addServletMappingDecoded("/events", "sse");
+      if (servlet instanceof SseServlet sse) {
+        // Streams end before Tomcat pauses its connectors (HTTP/2 sends GOAWAY then).
+        tomcat.getServer().addLifecycleListener(event -> {
+          if (Lifecycle.BEFORE_STOP_EVENT.equals(event.getType())) {
+            sse.shutdown();
+          }
+        });
+      }
+      tomcat.start();
+      return new Tomcat11(tomcat, baseDir, connector.getLocalPort());
+    }
+
+    @Override
+    public URI uri(String pathAndQuery) {
+      return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    @Override
+    public void stop() throws Exception {
+      if (tomcat.getServer().getState().isAvailable()) {
+        tomcat.stop();
+        tomcat.destroy();
+        try (Stream<Path> files = Files.walk(baseDir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Tomcat[" + baseDir + "]";
     }
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A test client for a {@code text/event-stream} over real HTTP: it reads the response on a
@@ -24,7 +25,8 @@ import java.util.function.Predicate;
  * lines are joined with LF; a blank line dispatches an event when there is data, and sets the
  * last event id either way; an id containing NUL is ignored.
  *
- * <p>Every received byte is also kept, for checks of the exact wire format.
+ * <p>Every received byte is also kept, for checks of the exact wire format (after gzip decoding,
+ * when the response is compressed: send {@code Accept-Encoding: gzip} to ask for that).
  */
 public final class SseClient implements AutoCloseable {
   /** An event as a browser's {@code MessageEvent} carries it. */
@@ -158,8 +160,12 @@ public final class SseClient implements AutoCloseable {
       while (!condition.test(this)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError(message.get() + (failure != null ? " (read failed: "
-              + failure + ")" : ""));
+          AssertionError error = new AssertionError(message.get()
+              + (failure != null ? " (read failed: " + failure + causes(failure) + ")" : ""));
+          if (failure != null) {
+            error.initCause(failure);
+          }
+          throw error;
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -192,7 +198,7 @@ public final class SseClient implements AutoCloseable {
 
   private void read() {
     byte[] buffer = new byte[8192];
-    try (InputStream in = response.body()) {
+    try (InputStream in = decoded(response)) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         synchronized (this) {
@@ -218,6 +224,13 @@ public final class SseClient implements AutoCloseable {
         notifyAll();
       }
     }
+  }
+
+  /** The body, gunzipped as it arrives when the server compressed it. */
+  private static InputStream decoded(HttpResponse<InputStream> response) throws IOException {
+    boolean gzip = response.headers().firstValue("content-encoding")
+        .map(encoding -> encoding.equalsIgnoreCase("gzip")).orElse(false);
+    return gzip ? new GZIPInputStream(response.body(), 512) : response.body();
   }
 
   private void accept(byte b) {
@@ -270,6 +283,14 @@ public final class SseClient implements AutoCloseable {
       }
       default -> { }
     }
+  }
+
+  private static String causes(Throwable failure) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      out.append(", caused by ").append(cause);
+    }
+    return out.toString();
   }
 
   /** The number of events and the last three, shortened, for failure messages. */
