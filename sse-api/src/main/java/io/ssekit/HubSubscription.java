@@ -88,6 +88,7 @@ final class HubSubscription implements Subscription {
       positions[i] = replay.start().position(topics[i]).orElseThrow(() -> new IllegalStateException(
           "history answered a start cursor without a requested topic"));
     }
+    startBeforeLiveEventsOfNewTopics(replay);
     if (!sink.offer(null, SseEncoder.idOnly(cursorText()))) {
       end();
       return;
@@ -109,6 +110,32 @@ final class HubSubscription implements Subscription {
     for (Pending live : waiting) {
       if (!write(live.event(), live.encoded())) {
         return;
+      }
+    }
+  }
+
+  /**
+   * A topic the client had no position for starts at the history's head when the replay was
+   * read. A history that answers late may count in its head events published after this stream
+   * was registered; they came live meanwhile, and the stream starts just before the first of
+   * them, so that every event published after {@code subscribe} returned is written.
+   */
+  private void startBeforeLiveEventsOfNewTopics(Replay replay) {
+    if (pending.isEmpty() || !replay.complete()) {
+      return;
+    }
+    boolean[] seen = new boolean[topics.length];
+    for (Pending live : pending) {
+      StoredEvent event = live.event();
+      int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
+      if (i < 0 || seen[i] || !event.epoch().equals(epoch)) {
+        continue;
+      }
+      seen[i] = true;
+      boolean resumed = requested != null && requested.epoch().equals(epoch)
+          && requested.position(topics[i]).isPresent();
+      if (!resumed && event.position() <= positions[i]) {
+        positions[i] = event.position() - 1;
       }
     }
   }
