@@ -1,0 +1,428 @@
+package io.ssekit.history.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.ssekit.Cursor;
+import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.Replay;
+import io.ssekit.spi.StoredEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * An {@link EventHistory} in Redis, shared by every instance that points at the same Redis: a
+ * client can reconnect to any of them and resume.
+ *
+ * <p><b>Layout.</b> Each topic has a stream {@code <prefix>{<topic>}:s} of its events and a hash
+ * {@code <prefix>{<topic>}:m} with its positions; the braces keep both in one hash slot, so one
+ * Lua script appends atomically (positions are assigned in Redis, so instances appending to the
+ * same topic at once still get one order). The epoch lives in {@code <prefix>epoch}.
+ *
+ * <p><b>Positions.</b> A topic's positions start at a base read from Redis's clock (milliseconds
+ * × 1000) when the topic is first used, then count up by one. A topic whose keys were lost (an
+ * idle topic that expired, a flushed or replaced Redis) starts again above every position it had,
+ * and a cursor from before is answered as incomplete: positions are never reused and a loss is
+ * always said.
+ *
+ * <p><b>Epoch.</b> Created with {@code SET NX} by the first instance, and checked by every script:
+ * when the key is gone (a flushed or replaced Redis) the next call creates a new epoch, so
+ * clients resuming with older ids are told with {@code sse-reset}.
+ *
+ * <p><b>Bounds.</b> At most {@code maxEventsPerTopic} events per topic (exact {@code MAXLEN}),
+ * none older than {@code maxAge} (exact {@code MINID} on append, and never replayed once older),
+ * and a topic not written to for {@code idleTopicExpiry} expires whole.
+ *
+ * <p><b>Failures.</b> Commands fail at once while Redis is unreachable (their stages fail; they
+ * are not queued), and time out after {@code commandTimeout}. Lettuce reconnects by itself.
+ */
+public final class RedisEventHistory implements EventHistory {
+  private static final String EPOCH_ERROR = "SSEKIT_EPOCH";
+  private static final char[] EPOCH_CHARS =
+      "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final String prefix;
+  private final int maxEventsPerTopic;
+  private final Duration maxAge;
+  private final Duration idleTopicExpiry;
+  private final Script append = Script.load("append.lua");
+  private final Script replay = Script.load("replay.lua");
+  private final AtomicReference<CompletableFuture<String>> epoch = new AtomicReference<>();
+  private volatile boolean closed;
+
+  private RedisEventHistory(Builder builder) {
+    this.prefix = builder.keyPrefix;
+    this.maxEventsPerTopic = builder.maxEventsPerTopic;
+    this.maxAge = builder.maxAge;
+    this.idleTopicExpiry = builder.idleTopicExpiry;
+    this.client = RedisClient.create(builder.uri);
+    client.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
+        .build());
+    try {
+      this.connection = client.connect(StringCodec.UTF8);
+    } catch (RuntimeException e) {
+      client.shutdown();
+      throw new IllegalStateException("cannot connect to Redis at " + builder.uri.toString()
+          .replaceAll("//[^@/]*@", "//***@") + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public CompletionStage<StoredEvent> append(String topic, String name, String data) {
+    Objects.requireNonNull(data, "data");
+    return withEpoch(current -> run(append, keys(topic), current, name == null ? "0" : "1",
+        name == null ? "" : name, data, Integer.toString(maxEventsPerTopic),
+        Long.toString(maxAge.toMillis()), Long.toString(idleTopicExpiry.toMillis()))
+        .thenApply(result -> new StoredEvent(current, topic, (Long) result, name, data)));
+  }
+
+  @Override
+  public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
+    if (topics.isEmpty()) {
+      throw new IllegalArgumentException("a replay needs at least one topic");
+    }
+    List<String> ordered = List.copyOf(new LinkedHashSet<>(topics));
+    return withEpoch(current -> {
+      boolean foreign = after != null && !after.epoch().equals(current);
+      List<CompletableFuture<TopicState>> states = new ArrayList<>();
+      for (String topic : ordered) {
+        OptionalLong position = after == null ? OptionalLong.empty() : after.position(topic);
+        String mode = foreign ? "all"
+            : position.isPresent() ? Long.toString(position.getAsLong()) : "none";
+        states.add(run(replay, keys(topic), current, mode, Long.toString(maxAge.toMillis()),
+            Long.toString(idleTopicExpiry.toMillis()))
+            .thenApply(result -> TopicState.parse(current, topic, (List<?>) result)));
+      }
+      return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        Map<String, Long> start = new LinkedHashMap<>();
+        List<StoredEvent> events = new ArrayList<>();
+        Set<String> incomplete = new LinkedHashSet<>();
+        for (int i = 0; i < ordered.size(); i++) {
+          String topic = ordered.get(i);
+          OptionalLong position = after == null ? OptionalLong.empty() : after.position(topic);
+          states.get(i).join().resolve(foreign, position, start, events, incomplete);
+        }
+        return new Replay(Cursor.of(current, start), events, incomplete);
+      });
+    });
+  }
+
+  /** The history's current epoch, as Redis holds it (created if missing). */
+  public CompletionStage<String> epoch() {
+    return currentEpoch();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    connection.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  // --- internals ---
+
+  private List<String> keys(String topic) {
+    String tag = prefix + "{" + topic + "}";
+    return List.of(tag + ":s", tag + ":m", prefix + "epoch");
+  }
+
+  /**
+   * Runs {@code call} with the current epoch; when a script says the epoch key is gone, learns
+   * the new epoch and runs it once more.
+   */
+  private <T> CompletionStage<T> withEpoch(Function<String, CompletionStage<T>> call) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the history is closed"));
+    }
+    return currentEpoch().thenCompose(current -> call.apply(current).handle((value, failure) -> {
+      if (failure == null) {
+        return CompletableFuture.completedFuture(value);
+      }
+      if (isEpochError(failure)) {
+        forgetEpoch(current);
+        return currentEpoch().thenCompose(call);
+      }
+      return CompletableFuture.<T>failedFuture(unwrap(failure));
+    }).thenCompose(stage -> stage));
+  }
+
+  private CompletableFuture<String> currentEpoch() {
+    while (true) {
+      CompletableFuture<String> known = epoch.get();
+      if (known != null && !known.isCompletedExceptionally()) {
+        return known;
+      }
+      CompletableFuture<String> fresh = new CompletableFuture<>();
+      if (epoch.compareAndSet(known, fresh)) {
+        String key = prefix + "epoch";
+        connection.async().set(key, newEpoch(), SetArgs.Builder.nx())
+            .thenCompose(ignored -> connection.async().get(key))
+            .whenComplete((value, failure) -> {
+              if (failure != null) {
+                fresh.completeExceptionally(unwrap(failure));
+              } else if (value == null) {
+                fresh.completeExceptionally(new IllegalStateException("no epoch in Redis"));
+              } else {
+                fresh.complete(value);
+              }
+            });
+        return fresh;
+      }
+    }
+  }
+
+  private void forgetEpoch(String stale) {
+    CompletableFuture<String> known = epoch.get();
+    if (known != null && known.isDone() && !known.isCompletedExceptionally()
+        && stale.equals(known.join())) {
+      epoch.compareAndSet(known, null);
+    }
+  }
+
+  private CompletableFuture<Object> run(Script script, List<String> keys, String... args) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the history is closed"));
+    }
+    String[] keyArray = keys.toArray(String[]::new);
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    connection.async().<Object>evalsha(script.sha, ScriptOutputType.MULTI, keyArray, args)
+        .whenComplete((value, failure) -> {
+          if (failure == null) {
+            result.complete(unwrapMulti(value));
+          } else if (unwrap(failure) instanceof RedisNoScriptException) {
+            connection.async().<Object>eval(script.text, ScriptOutputType.MULTI, keyArray, args)
+                .whenComplete((retried, again) -> {
+                  if (again == null) {
+                    result.complete(unwrapMulti(retried));
+                  } else {
+                    result.completeExceptionally(unwrap(again));
+                  }
+                });
+          } else {
+            result.completeExceptionally(unwrap(failure));
+          }
+        });
+    return result;
+  }
+
+  /** MULTI wraps a single integer reply in a one-element list. */
+  private static Object unwrapMulti(Object value) {
+    if (value instanceof List<?> list && list.size() == 1 && list.get(0) instanceof Long single) {
+      return single;
+    }
+    return value;
+  }
+
+  private static boolean isEpochError(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    return cause instanceof RedisCommandExecutionException
+        && cause.getMessage() != null && cause.getMessage().startsWith(EPOCH_ERROR);
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static String newEpoch() {
+    SecureRandom random = new SecureRandom();
+    char[] out = new char[10];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = EPOCH_CHARS[random.nextInt(EPOCH_CHARS.length)];
+    }
+    return new String(out);
+  }
+
+  /** One topic as the replay script read it; {@code held} in position order. */
+  private record TopicState(String topic, long base, long seq, Long firstHeld,
+      List<StoredEvent> held) {
+    static TopicState parse(String epoch, String topic, List<?> reply) {
+      long base = Long.parseLong((String) reply.get(0));
+      long seq = Long.parseLong((String) reply.get(1));
+      Long first = reply.get(2) == null ? null : Long.parseLong((String) reply.get(2));
+      List<?> entries = (List<?>) reply.get(3);
+      List<StoredEvent> held = new ArrayList<>(entries.size());
+      for (int i = entries.size() - 1; i >= 0; i--) { // newest first in the reply
+        List<?> entry = (List<?>) entries.get(i);
+        String id = (String) entry.get(0);
+        long position = Long.parseLong(id.substring(id.indexOf('-') + 1));
+        List<?> fields = (List<?>) entry.get(1);
+        String name = null;
+        String data = "";
+        for (int f = 0; f + 1 < fields.size(); f += 2) {
+          String field = (String) fields.get(f);
+          if (field.equals("d")) {
+            data = (String) fields.get(f + 1);
+          } else if (field.equals("n")) {
+            name = (String) fields.get(f + 1);
+          }
+        }
+        held.add(new StoredEvent(epoch, topic, position, name, data));
+      }
+      return new TopicState(topic, base, seq, first, held);
+    }
+
+    /**
+     * Adds this topic's start, events and completeness for a client at {@code position} (none:
+     * it starts at the head), or with a cursor of another epoch.
+     */
+    void resolve(boolean foreign, OptionalLong position, Map<String, Long> start,
+        List<StoredEvent> events, Set<String> incomplete) {
+      if (!foreign && position.isEmpty()) {
+        start.put(topic, seq);
+        return;
+      }
+      long at = position.orElse(-1);
+      // Held positions are one range ending at seq: complete when it reaches back to the cursor.
+      boolean complete = !foreign && at >= base && at <= seq
+          && (firstHeld != null ? firstHeld <= at + 1 : at == seq);
+      events.addAll(held);
+      if (complete) {
+        start.put(topic, at);
+      } else {
+        start.put(topic, held.isEmpty() ? seq : held.get(0).position() - 1);
+        incomplete.add(topic);
+      }
+    }
+  }
+
+  /** A Lua script shipped with this module, run by its SHA-1 once Redis has it. */
+  private record Script(String text, String sha) {
+    static Script load(String resource) {
+      try (InputStream in = RedisEventHistory.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource " + resource);
+        }
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        byte[] digest = MessageDigest.getInstance("SHA-1")
+            .digest(text.getBytes(StandardCharsets.UTF_8));
+        return new Script(text, HexFormat.of().formatHex(digest));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Configuration of a {@link RedisEventHistory}. */
+  public static final class Builder {
+    private RedisURI uri;
+    private String keyPrefix = "ssekit:";
+    private int maxEventsPerTopic = 1000;
+    private Duration maxAge = Duration.ofHours(24);
+    private Duration idleTopicExpiry = Duration.ofHours(24);
+    private Duration commandTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /**
+     * The Redis to use: {@code redis://[password@]host:port[/db]}, {@code rediss://} for TLS,
+     * with Lettuce's query options ({@code ?timeout=}, ...).
+     */
+    public Builder uri(String value) {
+      try {
+        this.uri = RedisURI.create(Objects.requireNonNull(value, "uri"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("uri: not a Redis URI (" + e.getMessage() + ")", e);
+      }
+      return this;
+    }
+
+    /** The prefix of every key (default {@code ssekit:}); several apps can share one Redis. */
+    public Builder keyPrefix(String value) {
+      if (value == null || value.indexOf('{') >= 0 || value.indexOf('}') >= 0) {
+        throw new IllegalArgumentException("keyPrefix must be set and must not contain braces");
+      }
+      this.keyPrefix = value;
+      return this;
+    }
+
+    /** At most this many events per topic (default 1000). */
+    public Builder maxEventsPerTopic(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxEventsPerTopic must be at least 1, was " + value);
+      }
+      this.maxEventsPerTopic = value;
+      return this;
+    }
+
+    /** No event older than this is kept or replayed (default 24 h). */
+    public Builder maxAge(Duration value) {
+      this.maxAge = requirePositive("maxAge", value);
+      return this;
+    }
+
+    /** A topic not written to for this long expires whole (default 24 h). */
+    public Builder idleTopicExpiry(Duration value) {
+      this.idleTopicExpiry = requirePositive("idleTopicExpiry", value);
+      return this;
+    }
+
+    /** How long a command may take before its stage fails (default 5 s). */
+    public Builder commandTimeout(Duration value) {
+      this.commandTimeout = requirePositive("commandTimeout", value);
+      return this;
+    }
+
+    /** Connects to Redis and returns the history. */
+    public RedisEventHistory build() {
+      if (uri == null) {
+        throw new IllegalStateException("uri is required");
+      }
+      if (idleTopicExpiry.compareTo(maxAge) < 0) {
+        throw new IllegalArgumentException("idleTopicExpiry (" + idleTopicExpiry
+            + ") must not be shorter than maxAge (" + maxAge + ")");
+      }
+      return new RedisEventHistory(this);
+    }
+
+    private static Duration requirePositive(String name, Duration value) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.ssekit.history.redis;
+
+import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.EventHistoryProvider;
+import io.ssekit.spi.Settings;
+import java.time.Duration;
+
+/**
+ * Provider {@code redis}: settings {@code uri} (required), {@code keyPrefix} ({@code ssekit:}),
+ * {@code maxEventsPerTopic} (1000), {@code maxAge} (24h), {@code idleTopicExpiry} (24h) and
+ * {@code commandTimeout} (5s).
+ */
+public final class RedisEventHistoryProvider implements EventHistoryProvider {
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  @Override
+  public EventHistory create(Settings settings) {
+    RedisEventHistory.Builder builder = RedisEventHistory.builder()
+        .maxEventsPerTopic(settings.positiveInt("maxEventsPerTopic", 1000))
+        .maxAge(settings.duration("maxAge", Duration.ofHours(24)))
+        .idleTopicExpiry(settings.duration("idleTopicExpiry", Duration.ofHours(24)))
+        .commandTimeout(settings.duration("commandTimeout", Duration.ofSeconds(5)));
+    settings.string("keyPrefix").ifPresent(builder::keyPrefix);
+    try {
+      builder.uri(settings.requireString("uri"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(settings.fullName("uri") + ": " + e.getMessage(), e);
+    }
+    return builder.build();
+  }
+}

@@ -1,0 +1,178 @@
+package io.ssekit.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} process of the test's own, on a free loopback port, without
+ * persistence: stop it, kill it or restart it on the same port to test what clients do. The
+ * binary is {@code redis-server} on the {@code PATH}, or the one {@code REDIS_SERVER} names.
+ */
+public final class RedisServer implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private RedisServer(int port, Path dir) {
+    this.port = port;
+    this.dir = dir;
+  }
+
+  /** Starts a server on a free port. */
+  public static RedisServer start() {
+    try {
+      RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"));
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start redis-server", e);
+    }
+  }
+
+  /** {@code redis://127.0.0.1:port}. */
+  public String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Whether the process runs. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Stops the server with SIGKILL, as a crash would: clients see their connections reset. */
+  public synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      awaitExit();
+    }
+  }
+
+  /** Stops the server with SIGTERM and waits for it to exit. */
+  public synchronized void stop() {
+    if (process != null) {
+      process.destroy();
+      awaitExit();
+    }
+  }
+
+  /** Starts the server again on the same port; it holds nothing (no persistence). */
+  public synchronized void restart() {
+    stop();
+    launch();
+  }
+
+  /** Sends one command (each argument a bulk string) and returns the raw reply line. */
+  public String command(String... args) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      socket.setSoTimeout(5000);
+      StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+      for (String arg : args) {
+        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+        request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+      }
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) >= 0 && c != '\n') {
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("redis-server on port " + port + " did not answer", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    kill();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private synchronized void launch() {
+    String binary = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
+    List<String> command = List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
+        "--logfile", dir.resolve("redis.log").toString());
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(dir.resolve("redis.out").toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + binary + ": install Redis (Debian package "
+          + "redis-server) or point REDIS_SERVER at the binary", e);
+    }
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        if (command("PING").equals("+PONG")) {
+          return;
+        }
+      } catch (UncheckedIOException notYet) {
+        // Not listening yet.
+      }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("redis-server did not start on port " + port + ": "
+            + readQuietly(dir.resolve("redis.log")) + readQuietly(dir.resolve("redis.out")));
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  private void awaitExit() {
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisServer[" + uri() + "]";
+  }
+}
