@@ -7,7 +7,11 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.Collection;
 import java.util.TreeSet;
 
@@ -21,7 +25,7 @@ import java.util.TreeSet;
 final class HubSubscription implements Subscription {
   private static final System.Logger LOG = System.getLogger(SseHub.class.getName());
 
-  private enum State { STARTING, LIVE, CLOSED }
+  private enum State { STARTING, LIVE, CATCHING_UP, CLOSED }
 
   private final SseHub hub;
   private final SortedSet<String> topicSet;
@@ -35,6 +39,8 @@ final class HubSubscription implements Subscription {
   private State state = State.STARTING;
   private String epoch;
   private List<Pending> pending = new ArrayList<>();
+  /** Topics the fanout may have missed while this stream was starting or catching up. */
+  private final Set<String> owed = new TreeSet<>();
 
   HubSubscription(SseHub hub, SortedSet<String> topics, StreamSink sink, Cursor requested,
       boolean malformed, int maxPending) {
@@ -62,7 +68,7 @@ final class HubSubscription implements Subscription {
   synchronized void deliver(StoredEvent event, EncodedEvent encoded) {
     if (state == State.LIVE) {
       write(event, encoded);
-    } else if (state == State.STARTING) {
+    } else if (state == State.STARTING || state == State.CATCHING_UP) {
       if (pending.size() >= maxPending) {
         LOG.log(Level.DEBUG, "stream {0} ended: more than {1} live events while its replay was"
             + " read", topicSet, maxPending);
@@ -104,6 +110,70 @@ final class HubSubscription implements Subscription {
         return;
       }
     }
+    goLive();
+  }
+
+  /**
+   * The fanout may have missed events of {@code missed} topics: reads them from the history
+   * after this stream's positions, and holds live events back meanwhile.
+   */
+  void catchUp(Set<String> missed) {
+    Cursor from;
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (state != State.LIVE) {
+        owed.addAll(missed);
+        return;
+      }
+      Map<String, Long> at = new TreeMap<>();
+      for (int i = 0; i < topics.length; i++) {
+        if (missed.contains(topics[i])) {
+          at.put(topics[i], positions[i]);
+        }
+      }
+      if (at.isEmpty()) {
+        return;
+      }
+      state = State.CATCHING_UP;
+      pending = new ArrayList<>();
+      from = Cursor.of(epoch, at);
+    }
+    hub.replayFor(from, from.topics()).whenComplete(this::caughtUp);
+  }
+
+  private synchronized void caughtUp(Replay replay, Throwable failure) {
+    if (state != State.CATCHING_UP) {
+      return;
+    }
+    if (failure != null || !replay.start().epoch().equals(epoch)) {
+      // The client reconnects with its cursor and gets what the history answers then.
+      LOG.log(Level.DEBUG, "stream {0} ended: could not catch up", topicSet);
+      end();
+      return;
+    }
+    if (!replay.complete()) {
+      for (String topic : replay.incomplete()) {
+        int i = Arrays.binarySearch(topics, topic);
+        positions[i] = Math.max(positions[i], replay.start().position(topic).orElseThrow());
+      }
+      if (!sink.offer(null, resetFrame("gap", replay.incomplete()))
+          || !sink.offer(null, SseEncoder.idOnly(cursorText()))) {
+        end();
+        return;
+      }
+    }
+    for (StoredEvent event : replay.events()) {
+      if (!write(event, EncodedEvent.of(event))) {
+        return;
+      }
+    }
+    goLive();
+  }
+
+  /** Writes the live events that waited, then takes live events directly. */
+  private void goLive() {
     List<Pending> waiting = pending;
     pending = null;
     state = State.LIVE;
@@ -111,6 +181,12 @@ final class HubSubscription implements Subscription {
       if (!write(live.event(), live.encoded())) {
         return;
       }
+    }
+    if (!owed.isEmpty()) {
+      Set<String> again = Set.copyOf(owed);
+      owed.clear();
+      // Reads the history on another thread's completion; never blocks this one.
+      CompletableFuture.runAsync(() -> catchUp(again));
     }
   }
 

@@ -11,9 +11,12 @@ import io.ssekit.spi.Settings;
 import io.ssekit.spi.StoredEvent;
 import java.lang.System.Logger.Level;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,7 +64,17 @@ public final class SseHub implements AutoCloseable {
     this.fanout = builder.fanout != null ? builder.fanout : Fanout.local();
     this.maxEventSize = builder.maxEventSize;
     this.maxPendingEvents = builder.maxPendingEvents;
-    fanout.start(this::dispatch);
+    fanout.start(new Fanout.Listener() {
+      @Override
+      public void onEvent(StoredEvent event) {
+        dispatch(event);
+      }
+
+      @Override
+      public void onMissed(Set<String> missed) {
+        catchUp(missed);
+      }
+    });
   }
 
   /** A builder; every setting has a default. */
@@ -197,6 +210,25 @@ public final class SseHub implements AutoCloseable {
         stream.end();
       }
     }
+  }
+
+  /** Brings every local stream of {@code missed} topics up to date from the history. */
+  private void catchUp(Set<String> missed) {
+    Map<HubSubscription, Set<String>> affected = new HashMap<>();
+    for (String topic : missed) {
+      TopicStreams streamsOfTopic = topics.get(topic);
+      if (streamsOfTopic != null) {
+        for (HubSubscription stream : streamsOfTopic.streams) {
+          affected.computeIfAbsent(stream, s -> new TreeSet<>()).add(topic);
+        }
+      }
+    }
+    affected.forEach(HubSubscription::catchUp);
+  }
+
+  /** Reads what a live stream missed of {@code topics} after {@code after}. */
+  CompletionStage<Replay> replayFor(Cursor after, Set<String> topicSet) {
+    return replay(after, topicSet);
   }
 
   private CompletableFuture<Void> register(String topic, HubSubscription stream) {

@@ -1,6 +1,7 @@
 package io.ssekit.spi;
 
 import io.ssekit.internal.LocalFanout;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -33,11 +34,16 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Close.</b> After {@link #close()} the listener is not called again and
  *       {@code publish} answers a stage failed with {@link IllegalStateException}; {@code close}
  *       is idempotent.</li>
+ *   <li><b>Missed.</b> A fanout whose transport was cut off calls
+ *       {@link Listener#onMissed} with every topic it may have missed events of, once it is
+ *       subscribed to them again (so that every later event reaches the listener). A fanout that
+ *       never loses messages, like {@link #local()}, never calls it.</li>
  * </ol>
  *
- * <p>A distributed fanout may lose messages while its transport is disconnected; events are
- * never lost for clients because they stay in the {@link EventHistory}, from which clients
- * replay when they reconnect.
+ * <p>A distributed fanout may lose messages while its transport is disconnected. Once it is
+ * subscribed again it calls {@link Listener#onMissed} with the topics it may have missed, and the
+ * hub fills the gap from the {@link EventHistory}: events are never lost for clients, whether
+ * they stay connected or reconnect.
  */
 public interface Fanout extends AutoCloseable {
 
@@ -49,6 +55,14 @@ public interface Fanout extends AutoCloseable {
      * its local subscribers' queues.
      */
     void onEvent(StoredEvent event);
+
+    /**
+     * Says that events of {@code topics} may have been published without reaching this
+     * instance (the transport was cut off), and that the fanout is subscribed to them again.
+     * The hub brings its streams of those topics up to date from the history: each gets what it
+     * missed, or {@code sse-reset} where the history no longer holds it. Must not block.
+     */
+    default void onMissed(Set<String> topics) {}
   }
 
   /**

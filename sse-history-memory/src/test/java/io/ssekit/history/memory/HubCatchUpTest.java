@@ -1,0 +1,136 @@
+package io.ssekit.history.memory;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.ssekit.SseHub;
+import io.ssekit.spi.Fanout;
+import io.ssekit.spi.StoredEvent;
+import io.ssekit.testkit.RecordingSink;
+import io.ssekit.testkit.RecordingSink.Frame;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fanout that was cut off says which topics it may have missed; the hub's open streams get
+ * what they missed from the history, in order and once, or {@code sse-reset} for what the
+ * history no longer holds, and stay open.
+ */
+class HubCatchUpTest {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  /** Delivers in process, except while cut off. */
+  static final class CutFanout implements Fanout {
+    private final Fanout local = Fanout.local();
+    private volatile Listener listener;
+    private volatile boolean cut;
+
+    @Override
+    public void start(Listener value) {
+      listener = value;
+      local.start(value);
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(String topic) {
+      return local.subscribe(topic);
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(String topic) {
+      return local.unsubscribe(topic);
+    }
+
+    @Override
+    public CompletionStage<Void> publish(StoredEvent event) {
+      return cut ? CompletableFuture.completedFuture(null) : local.publish(event);
+    }
+
+    void cut() {
+      cut = true;
+    }
+
+    void reconnect(Set<String> topics) {
+      cut = false;
+      listener.onMissed(topics);
+    }
+
+    @Override
+    public void close() {
+      local.close();
+    }
+  }
+
+  SseHub hub;
+
+  @AfterEach
+  void close() {
+    hub.close();
+  }
+
+  SseHub open(int maxEventsPerTopic, CutFanout fanout) {
+    hub = SseHub.builder().history(MemoryEventHistory.builder()
+        .maxEventsPerTopic(maxEventsPerTopic).build()).fanout(fanout).build();
+    return hub;
+  }
+
+  static void publish(SseHub hub, String topic, String data) {
+    hub.publish(topic, data).toCompletableFuture().join();
+  }
+
+  @Test
+  void anOpenStreamGetsWhatTheFanoutMissedThenLiveEventsOnce() {
+    CutFanout fanout = new CutFanout();
+    SseHub hub = open(100, fanout);
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("a", "b"), null, sink);
+    publish(hub, "a", "a1");
+    await().atMost(WAIT).until(() -> sink.data().equals(List.of("a1")));
+
+    fanout.cut();
+    publish(hub, "a", "a2");
+    publish(hub, "b", "b1");
+    publish(hub, "a", "a3");
+    fanout.reconnect(Set.of("a", "b"));
+    publish(hub, "a", "a4");
+
+    await().atMost(WAIT).until(() -> sink.data().size() >= 5);
+    List<String> got = sink.data();
+    assertEquals(List.of("a1", "a2", "a3", "a4"), got.stream().filter(d -> d.startsWith("a")).toList());
+    assertEquals(List.of("b1"), got.stream().filter(d -> d.startsWith("b")).toList());
+    assertEquals(5, got.size(), "each once: " + got);
+    assertFalse(sink.ended(), "the stream stays open");
+  }
+
+  @Test
+  void whatTheHistoryNoLongerHoldsIsAnsweredWithSseResetOnTheOpenStream() {
+    CutFanout fanout = new CutFanout();
+    SseHub hub = open(2, fanout);
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("t"), null, sink);
+    publish(hub, "t", "e1");
+    await().atMost(WAIT).until(() -> sink.data().equals(List.of("e1")));
+
+    fanout.cut();
+    for (int i = 2; i <= 6; i++) {
+      publish(hub, "t", "e" + i);
+    }
+    fanout.reconnect(Set.of("t"));
+
+    await().atMost(WAIT).until(() -> sink.data().size() >= 3);
+    List<Frame> frames = sink.frames();
+    Frame reset = frames.stream().filter(f -> "sse-reset".equals(f.event())).findFirst().orElseThrow();
+    assertEquals("{\"reason\":\"gap\",\"topics\":[\"t\"]}", reset.data());
+    assertEquals(List.of("e1", "e5", "e6"), sink.data().stream()
+        .filter(d -> d.startsWith("e")).toList());
+    publish(hub, "t", "e7");
+    await().atMost(WAIT).until(() -> sink.data().contains("e7"));
+    assertFalse(sink.ended());
+  }
+}
