@@ -147,10 +147,14 @@ final class HubSubscription implements Subscription {
     if (state != State.CATCHING_UP) {
       return;
     }
-    if (failure != null || !replay.start().epoch().equals(epoch)) {
+    if (failure != null) {
       // The client reconnects with its cursor and gets what the history answers then.
       LOG.log(Level.DEBUG, "stream {0} ended: could not catch up", topicSet);
       end();
+      return;
+    }
+    if (!replay.start().epoch().equals(epoch)) {
+      restartInPlace(null);
       return;
     }
     if (!replay.complete()) {
@@ -172,13 +176,69 @@ final class HubSubscription implements Subscription {
     goLive();
   }
 
+  /**
+   * The history has a new epoch (it lost what it held): the stream starts again in place, as a
+   * reconnect with its cursor would, with {@code sse-reset} and what the history holds now. Live
+   * events wait meanwhile; {@code first} is one that arrived of the new epoch.
+   */
+  private void restartInPlace(Pending first) {
+    state = State.CATCHING_UP;
+    if (pending == null) {
+      pending = new ArrayList<>();
+    }
+    if (first != null) {
+      pending.add(first);
+    }
+    Cursor from = Cursor.of(epoch, positionMap());
+    hub.replayFor(from, topicSet).whenComplete(this::restarted);
+  }
+
+  private synchronized void restarted(Replay replay, Throwable failure) {
+    if (state != State.CATCHING_UP) {
+      return;
+    }
+    if (failure != null) {
+      LOG.log(Level.DEBUG, "stream {0} ended: could not restart on the new history", topicSet);
+      end();
+      return;
+    }
+    String reason = replay.start().epoch().equals(epoch)
+        ? (replay.complete() ? null : "gap") : "unknown-epoch";
+    epoch = replay.start().epoch();
+    for (int i = 0; i < topics.length; i++) {
+      positions[i] = replay.start().position(topics[i]).orElseThrow();
+    }
+    if (!sink.offer(null, SseEncoder.idOnly(cursorText()))
+        || reason != null && !sink.offer(null, resetFrame(reason, replay.incomplete()))) {
+      end();
+      return;
+    }
+    for (StoredEvent event : replay.events()) {
+      if (!write(event, EncodedEvent.of(event))) {
+        return;
+      }
+    }
+    pending.removeIf(live -> !live.event().epoch().equals(epoch));
+    goLive();
+  }
+
+  private Map<String, Long> positionMap() {
+    Map<String, Long> at = new TreeMap<>();
+    for (int i = 0; i < topics.length; i++) {
+      at.put(topics[i], positions[i]);
+    }
+    return at;
+  }
+
   /** Writes the live events that waited, then takes live events directly. */
   private void goLive() {
     List<Pending> waiting = pending;
     pending = null;
     state = State.LIVE;
     for (Pending live : waiting) {
-      if (!write(live.event(), live.encoded())) {
+      if (state == State.CATCHING_UP) {
+        pending.add(live); // an event of a new epoch restarted the stream meanwhile
+      } else if (!write(live.event(), live.encoded())) {
         return;
       }
     }
@@ -243,12 +303,11 @@ final class HubSubscription implements Subscription {
   /** Writes one event unless the stream has it already; answers whether the stream goes on. */
   private boolean write(StoredEvent event, EncodedEvent encoded) {
     if (!event.epoch().equals(epoch)) {
-      // The history has a new epoch: this stream's cursor means nothing there. The client
-      // reconnects with its old cursor and is answered with sse-reset and the new history.
-      LOG.log(Level.DEBUG, "stream {0} ended: history epoch changed to {1}", topicSet,
+      // The history has a new epoch: this stream's positions mean nothing there.
+      LOG.log(Level.DEBUG, "stream {0} restarts: history epoch changed to {1}", topicSet,
           event.epoch());
-      end();
-      return false;
+      restartInPlace(new Pending(event, encoded));
+      return true;
     }
     int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
     if (i < 0 || event.position() <= positions[i]) {

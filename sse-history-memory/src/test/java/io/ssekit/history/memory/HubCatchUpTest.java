@@ -4,7 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.ssekit.Cursor;
 import io.ssekit.SseHub;
+import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.Replay;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.testkit.RecordingSink;
@@ -67,6 +70,30 @@ class HubCatchUpTest {
     }
   }
 
+  /** A history that can lose everything at once, as a Redis restarted without persistence. */
+  static final class LosableHistory implements EventHistory {
+    private volatile MemoryEventHistory current = MemoryEventHistory.builder().build();
+
+    void lose() {
+      current = MemoryEventHistory.builder().build();
+    }
+
+    @Override
+    public CompletionStage<StoredEvent> append(String topic, String name, String data) {
+      return current.append(topic, name, data);
+    }
+
+    @Override
+    public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
+      return current.replay(after, topics);
+    }
+
+    @Override
+    public void close() {
+      current.close();
+    }
+  }
+
   SseHub hub;
 
   @AfterEach
@@ -105,6 +132,34 @@ class HubCatchUpTest {
     assertEquals(List.of("a1", "a2", "a3", "a4"), got.stream().filter(d -> d.startsWith("a")).toList());
     assertEquals(List.of("b1"), got.stream().filter(d -> d.startsWith("b")).toList());
     assertEquals(5, got.size(), "each once: " + got);
+    assertFalse(sink.ended(), "the stream stays open");
+  }
+
+  @Test
+  void afterTheHistoryLostEverythingAnOpenStreamIsResetInPlaceAndGoesOn() {
+    CutFanout fanout = new CutFanout();
+    LosableHistory history = new LosableHistory();
+    hub = SseHub.builder().history(history).fanout(fanout).build();
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("a", "b"), null, sink);
+    publish(hub, "a", "old");
+    await().atMost(WAIT).until(() -> sink.data().equals(List.of("old")));
+
+    fanout.cut();
+    history.lose();
+    publish(hub, "b", "new1");
+    fanout.reconnect(Set.of("a", "b"));
+    publish(hub, "a", "new2");
+
+    await().atMost(WAIT).until(() -> sink.data().contains("new2"));
+    Frame reset = sink.frames().stream().filter(f -> "sse-reset".equals(f.event()))
+        .findFirst().orElseThrow();
+    assertEquals("{\"reason\":\"unknown-epoch\",\"topics\":[\"a\",\"b\"]}", reset.data());
+    assertEquals(List.of("old", "new1", "new2"), sink.data().stream()
+        .filter(d -> !d.startsWith("{")).toList());
+    String lastId = sink.lastId();
+    assertFalse(lastId.startsWith(Cursor.parse(sink.events().get(0).id()).orElseThrow().epoch()),
+        "ids carry the new epoch: " + lastId);
     assertFalse(sink.ended(), "the stream stays open");
   }
 
