@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.Collection;
 import java.util.TreeSet;
 
@@ -39,6 +41,10 @@ final class HubSubscription implements Subscription {
   private State state = State.STARTING;
   private String epoch;
   private List<Pending> pending = new ArrayList<>();
+  /** Reads of the history a catching-up stream makes before it gives up (about 10 s). */
+  private static final int CATCH_UP_ATTEMPTS = 10;
+
+  private int attempts;
   /** Topics the fanout may have missed while this stream was starting or catching up. */
   private final Set<String> owed = new TreeSet<>();
 
@@ -138,9 +144,31 @@ final class HubSubscription implements Subscription {
       }
       state = State.CATCHING_UP;
       pending = new ArrayList<>();
+      attempts = 0;
       from = Cursor.of(epoch, at);
     }
-    hub.replayFor(from, from.topics()).whenComplete(this::caughtUp);
+    readMissed(from, this::caughtUp);
+  }
+
+  /**
+   * Reads {@code from}'s topics from the history for a stream that is catching up; a failed read
+   * (the history's store is briefly unreachable, as when it reconnects after the fanout did) is
+   * retried with growing pauses before {@code then} is told of the failure.
+   */
+  private void readMissed(Cursor from, BiConsumer<Replay, Throwable> then) {
+    hub.replayFor(from, from.topics()).whenComplete((replay, failure) -> {
+      int attempt;
+      synchronized (this) {
+        attempt = ++attempts;
+      }
+      if (failure == null || attempt >= CATCH_UP_ATTEMPTS) {
+        then.accept(replay, failure);
+      } else {
+        long pauseMillis = Math.min(2000, 50L << attempt);
+        CompletableFuture.runAsync(() -> readMissed(from, then),
+            CompletableFuture.delayedExecutor(pauseMillis, TimeUnit.MILLISECONDS));
+      }
+    });
   }
 
   private synchronized void caughtUp(Replay replay, Throwable failure) {
@@ -189,8 +217,8 @@ final class HubSubscription implements Subscription {
     if (first != null) {
       pending.add(first);
     }
-    Cursor from = Cursor.of(epoch, positionMap());
-    hub.replayFor(from, topicSet).whenComplete(this::restarted);
+    attempts = 0;
+    readMissed(Cursor.of(epoch, positionMap()), this::restarted);
   }
 
   private synchronized void restarted(Replay replay, Throwable failure) {
