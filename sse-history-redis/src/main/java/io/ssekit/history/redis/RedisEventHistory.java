@@ -52,6 +52,10 @@ import java.util.function.Function;
  * and a cursor from before is answered as incomplete: positions are never reused and a loss is
  * always said.
  *
+ * <p><b>Publishing.</b> The same script publishes the event on the topic's {@link #channel}, so
+ * that instances receive a topic's events in position order even when several append at once;
+ * {@code sse-fanout-redis} listens there and does not publish an event twice.
+ *
  * <p><b>Epoch.</b> Created with {@code SET NX} by the first instance, and checked by every script:
  * when the key is gone (a flushed or replaced Redis) the next call creates a new epoch, so
  * clients resuming with older ids are told with {@code sse-reset}.
@@ -107,7 +111,8 @@ public final class RedisEventHistory implements EventHistory {
     Objects.requireNonNull(data, "data");
     return withEpoch(current -> run(append, keys(topic), current, name == null ? "0" : "1",
         name == null ? "" : name, data, Integer.toString(maxEventsPerTopic),
-        Long.toString(maxAge.toMillis()), Long.toString(idleTopicExpiry.toMillis()))
+        Long.toString(maxAge.toMillis()), Long.toString(idleTopicExpiry.toMillis()),
+        channel(prefix, topic))
         .thenApply(result -> new StoredEvent(current, topic, (Long) result, name, data)));
   }
 
@@ -158,6 +163,15 @@ public final class RedisEventHistory implements EventHistory {
   }
 
   // --- internals ---
+
+  /**
+   * The pub/sub channel on which each appended event of {@code topic} is published, in position
+   * order: {@code <prefix>{<topic>}:c}, in the topic's hash slot. The message is the epoch, the
+   * position, {@code +name} or {@code -}, and the data, separated by line feeds.
+   */
+  public static String channel(String keyPrefix, String topic) {
+    return keyPrefix + "{" + topic + "}:c";
+  }
 
   private List<String> keys(String topic) {
     String tag = prefix + "{" + topic + "}";
