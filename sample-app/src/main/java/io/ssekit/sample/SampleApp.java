@@ -1,9 +1,13 @@
 package io.ssekit.sample;
 
 import io.ssekit.SseHub;
+import io.ssekit.fanout.redis.RedisFanout;
 import io.ssekit.history.memory.MemoryEventHistory;
+import io.ssekit.history.redis.RedisEventHistory;
 import io.ssekit.servlet.SseServlet;
 import io.ssekit.spi.KeepAlivePolicy;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
@@ -47,16 +51,16 @@ public final class SampleApp implements AutoCloseable {
 
   /** Starts the app from the environment; a bad variable stops it with exit status 2. */
   public static void main(String[] args) throws Exception {
-    AppConfig config;
+    SampleApp app;
     try {
-      config = AppConfig.fromEnvironment(System.getenv());
+      AppConfig config = AppConfig.fromEnvironment(System.getenv());
       requireSupported(config);
+      app = start(config);
     } catch (IllegalArgumentException e) {
       System.err.println("sample-app cannot start: " + e.getMessage());
       System.exit(2);
       return;
     }
-    SampleApp app = start(config);
     Signal.handle(new Signal("TERM"), signal -> {
       LOG.info("SIGTERM: closing streams");
       app.close();
@@ -69,10 +73,6 @@ public final class SampleApp implements AutoCloseable {
 
   /** Refuses settings whose modules this build does not contain, naming the variable. */
   static void requireSupported(AppConfig config) {
-    if (config.redisUri().isPresent()) {
-      throw new IllegalArgumentException("SSE_REDIS_URI is set, but this build has no Redis"
-          + " history or fanout module; unset it to run with memory history and local fanout");
-    }
     if (config.jwtSecret().isPresent()) {
       throw new IllegalArgumentException("SSE_AUTH_JWT_SECRET is set, but this build has no"
           + " auth module; unset it to run without authentication");
@@ -81,9 +81,24 @@ public final class SampleApp implements AutoCloseable {
 
   /** Starts Jetty with the app's servlets; port 0 picks a free port. */
   public static SampleApp start(AppConfig config) throws Exception {
-    SseHub hub = SseHub.builder()
-        .history(MemoryEventHistory.builder().maxEventsPerTopic(config.historySize()).build())
-        .build();
+    SseHub.Builder hubBuilder = SseHub.builder();
+    Optional<BooleanSupplier> redisUp = Optional.empty();
+    if (config.redisUri().isPresent()) {
+      String uri = config.redisUri().get();
+      RedisEventHistory history;
+      try {
+        history = RedisEventHistory.builder().uri(uri)
+            .maxEventsPerTopic(config.historySize()).build();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new IllegalArgumentException("SSE_REDIS_URI: " + e.getMessage(), e);
+      }
+      hubBuilder.history(history).fanout(RedisFanout.builder().uri(uri).build());
+      redisUp = Optional.of(history::isConnected);
+    } else {
+      hubBuilder.history(MemoryEventHistory.builder().maxEventsPerTopic(config.historySize())
+          .build());
+    }
+    SseHub hub = hubBuilder.build();
     KeepAlivePolicy.Fixed keepAlive = KeepAlivePolicy.every(config.keepAlive());
     if (config.retry().isPresent()) {
       keepAlive = keepAlive.withRetry(config.retry().get());
@@ -115,7 +130,7 @@ public final class SampleApp implements AutoCloseable {
         new PublishServlet(hub, PublishServlet.Mode.SEND, MAX_BODY_BYTES)), "/send");
     context.addServlet(new ServletHolder("publish",
         new PublishServlet(hub, PublishServlet.Mode.PUBLISH, MAX_BODY_BYTES)), "/publish");
-    context.addServlet(new ServletHolder("health", new HealthServlet(events::connectionCount)),
+    context.addServlet(new ServletHolder("health", new HealthServlet(events::connectionCount, redisUp)),
         "/health");
     context.addServlet(new ServletHolder("page", new PageServlet()), "/");
     ErrorHandler errors = new ErrorHandler();

@@ -156,8 +156,12 @@ class SampleAppTest {
         () -> AppConfig.fromEnvironment(Map.of("PORT", "eighty")));
     assertTrue(port.getMessage().contains("PORT"), port.getMessage());
     IllegalArgumentException redis = assertThrows(IllegalArgumentException.class,
-        () -> SampleApp.requireSupported(AppConfig.fromEnvironment(
-            Map.of("SSE_REDIS_URI", "redis://127.0.0.1:6379"))));
+        () -> SampleApp.start(AppConfig.fromEnvironment(
+            Map.of("PORT", "0", "SSE_REDIS_URI", "http://127.0.0.1:6379"))));
     assertTrue(redis.getMessage().contains("SSE_REDIS_URI"), redis.getMessage());
+    IllegalArgumentException jwt = assertThrows(IllegalArgumentException.class,
+        () -> SampleApp.requireSupported(AppConfig.fromEnvironment(
+            Map.of("SSE_AUTH_JWT_SECRET", "x".repeat(40)))));
+    assertTrue(jwt.getMessage().contains("SSE_AUTH_JWT_SECRET"), jwt.getMessage());
   }
 }

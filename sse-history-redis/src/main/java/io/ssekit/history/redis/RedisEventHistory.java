@@ -147,6 +147,11 @@ public final class RedisEventHistory implements EventHistory {
     });
   }
 
+  /** Whether the connection to Redis is up now (for health checks); never blocks. */
+  public boolean isConnected() {
+    return !closed && connection.isOpen();
+  }
+
   /** The history's current epoch, as Redis holds it (created if missing). */
   public CompletionStage<String> epoch() {
     return currentEpoch();
