@@ -1,5 +1,6 @@
 package io.ssekit;
 
+import java.security.SecureRandom;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -167,6 +168,21 @@ public record Cursor(String epoch, SortedMap<String, Long> positions) {
     }
     return Optional.of(new Cursor(text.substring(0, semi), positions));
   }
+
+  /**
+   * A new random epoch: ten lowercase letters and digits (about 52 bits), for a history that
+   * starts with nothing it can vouch for.
+   */
+  public static String newEpoch() {
+    char[] out = new char[10];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = EPOCH_CHARS[EPOCH_RANDOM.nextInt(EPOCH_CHARS.length)];
+    }
+    return new String(out);
+  }
+
+  private static final char[] EPOCH_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
+  private static final SecureRandom EPOCH_RANDOM = new SecureRandom();
 
   /** Whether {@code epoch} is 1 to {@value #MAX_EPOCH_LENGTH} ASCII letters and digits. */
   public static boolean isValidEpoch(String epoch) {

@@ -4,12 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class CursorTest {
+  @Test
+  void newEpochsAreValidAndDoNotRepeat() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      String epoch = Cursor.newEpoch();
+      assertTrue(Cursor.isValidEpoch(epoch), epoch);
+      assertEquals(10, epoch.length());
+      assertTrue(seen.add(epoch), "repeated " + epoch);
+    }
+  }
+
   @Test
   void aCursorRoundTripsThroughItsText() {
     Cursor one = Cursor.of("k3x9", "news", 41);

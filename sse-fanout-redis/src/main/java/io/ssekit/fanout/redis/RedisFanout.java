@@ -4,7 +4,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
@@ -12,17 +11,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.ssekit.history.redis.LuaScript;
+import io.ssekit.history.redis.RedisKeys;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +46,8 @@ public final class RedisFanout implements Fanout {
   private static final Logger LOG = LoggerFactory.getLogger(RedisFanout.class);
 
   private final RedisClient client;
-  private final String prefix;
-  private final Script publishScript = Script.load("publish.lua");
+  private final RedisKeys keys;
+  private final LuaScript publishScript = LuaScript.load(RedisFanout.class, "publish.lua");
   private final Set<String> topics = ConcurrentHashMap.newKeySet();
   private final StatefulRedisConnection<String, String> commands;
   private StatefulRedisPubSubConnection<String, String> pubSub;
@@ -62,7 +56,7 @@ public final class RedisFanout implements Fanout {
   private volatile boolean closed;
 
   private RedisFanout(Builder builder) {
-    this.prefix = builder.keyPrefix;
+    this.keys = new RedisKeys(builder.keyPrefix);
     this.client = RedisClient.create(builder.uri);
     client.setOptions(ClientOptions.builder()
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -118,10 +112,10 @@ public final class RedisFanout implements Fanout {
   public CompletionStage<Void> subscribe(String topic) {
     requireStarted();
     topics.add(topic);
-    return pubSub.async().subscribe(channel(topic)).toCompletableFuture()
+    return pubSub.async().subscribe(keys.channel(topic)).toCompletableFuture()
         .handle((done, failure) -> {
           if (failure != null) {
-            throw new CompletionException(unwrap(failure));
+            throw new CompletionException(LuaScript.unwrap(failure));
           }
           return null;
         });
@@ -131,10 +125,10 @@ public final class RedisFanout implements Fanout {
   public CompletionStage<Void> unsubscribe(String topic) {
     requireStarted();
     topics.remove(topic);
-    return pubSub.async().unsubscribe(channel(topic)).toCompletableFuture()
+    return pubSub.async().unsubscribe(keys.channel(topic)).toCompletableFuture()
         .handle((done, failure) -> {
           if (failure != null) {
-            throw new CompletionException(unwrap(failure));
+            throw new CompletionException(LuaScript.unwrap(failure));
           }
           return null;
         });
@@ -145,27 +139,10 @@ public final class RedisFanout implements Fanout {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the fanout is closed"));
     }
-    String[] keys = {prefix + "{" + event.topic() + "}:m"};
-    String[] args = {channel(event.topic()), Long.toString(event.position()), encode(event)};
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    commands.async().<Long>evalsha(publishScript.sha, ScriptOutputType.INTEGER, keys, args)
-        .whenComplete((sent, failure) -> {
-          if (failure == null) {
-            result.complete(null);
-          } else if (unwrap(failure) instanceof RedisNoScriptException) {
-            commands.async().<Long>eval(publishScript.text, ScriptOutputType.INTEGER, keys, args)
-                .whenComplete((retried, again) -> {
-                  if (again == null) {
-                    result.complete(null);
-                  } else {
-                    result.completeExceptionally(unwrap(again));
-                  }
-                });
-          } else {
-            result.completeExceptionally(unwrap(failure));
-          }
-        });
-    return result;
+    return publishScript.<Long>run(commands.async(), ScriptOutputType.INTEGER,
+        new String[] {keys.meta(event.topic())},
+        keys.channel(event.topic()), Long.toString(event.position()), encode(event))
+        .thenApply(sent -> null);
   }
 
   @Override
@@ -192,11 +169,11 @@ public final class RedisFanout implements Fanout {
       cut = false;
       return;
     }
-    pubSub.async().subscribe(current.stream().map(this::channel).toArray(String[]::new))
+    pubSub.async().subscribe(current.stream().map(keys::channel).toArray(String[]::new))
         .whenComplete((done, failure) -> {
           if (failure != null) {
             LOG.warn("subscribing again after a Redis reconnect failed; retried at the next"
-                + " reconnect", unwrap(failure));
+                + " reconnect", LuaScript.unwrap(failure));
             return;
           }
           cut = false;
@@ -216,7 +193,7 @@ public final class RedisFanout implements Fanout {
     }
     StoredEvent event;
     try {
-      event = decode(topicOf(channel), message);
+      event = decode(keys.topicOfChannel(channel), message);
     } catch (RuntimeException e) {
       LOG.warn("ignored a malformed message on {}", channel, e);
       return;
@@ -226,17 +203,6 @@ public final class RedisFanout implements Fanout {
     } catch (RuntimeException e) {
       LOG.warn("fanout listener failed on an event of topic {}", event.topic(), e);
     }
-  }
-
-  private String channel(String topic) {
-    return prefix + "{" + topic + "}:c";
-  }
-
-  private String topicOf(String channel) {
-    if (!channel.startsWith(prefix + "{") || !channel.endsWith("}:c")) {
-      throw new IllegalArgumentException("not a topic channel: " + channel);
-    }
-    return channel.substring(prefix.length() + 1, channel.length() - 3);
   }
 
   /** Epoch, position, {@code +name} or {@code -}, data; separated by line feeds. */
@@ -267,37 +233,12 @@ public final class RedisFanout implements Fanout {
     }
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
 
-  /** A Lua script shipped with this module, run by its SHA-1 once Redis has it. */
-  private record Script(String text, String sha) {
-    static Script load(String resource) {
-      try (InputStream in = RedisFanout.class.getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + resource);
-        }
-        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        byte[] digest = MessageDigest.getInstance("SHA-1")
-            .digest(text.getBytes(StandardCharsets.UTF_8));
-        return new Script(text, HexFormat.of().formatHex(digest));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   /** Configuration of a {@link RedisFanout}. */
   public static final class Builder {
     private RedisURI uri;
-    private String keyPrefix = "ssekit:";
+    private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
     private Duration commandTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -314,10 +255,7 @@ public final class RedisFanout implements Fanout {
 
     /** The key prefix; the same as the Redis history's (default {@code ssekit:}). */
     public Builder keyPrefix(String value) {
-      if (value == null || value.indexOf('{') >= 0 || value.indexOf('}') >= 0) {
-        throw new IllegalArgumentException("keyPrefix must be set and must not contain braces");
-      }
-      this.keyPrefix = value;
+      this.keyPrefix = new RedisKeys(value).prefix();
       return this;
     }
 

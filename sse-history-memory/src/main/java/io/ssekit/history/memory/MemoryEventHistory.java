@@ -8,7 +8,6 @@ import io.ssekit.Topics;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -51,8 +50,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class MemoryEventHistory implements EventHistory {
   private static final int EVICTED_BUCKETS = 4096;
-  private static final char[] EPOCH_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
-
   private final String epoch;
   private final int maxEventsPerTopic;
   private final long maxAgeMillis;
@@ -64,7 +61,7 @@ public final class MemoryEventHistory implements EventHistory {
   private volatile boolean closed;
 
   private MemoryEventHistory(Builder builder) {
-    this.epoch = newEpoch();
+    this.epoch = Cursor.newEpoch();
     this.maxEventsPerTopic = builder.maxEventsPerTopic;
     this.maxAgeMillis = builder.maxAge.toMillis();
     this.maxTopicBytes = builder.maxTotalSize / 2;
@@ -183,14 +180,7 @@ public final class MemoryEventHistory implements EventHistory {
     return CompletableFuture.failedFuture(new IllegalStateException("history is closed"));
   }
 
-  private static String newEpoch() {
-    SecureRandom random = new SecureRandom();
-    char[] out = new char[10];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = EPOCH_CHARS[random.nextInt(EPOCH_CHARS.length)];
-    }
-    return new String(out);
-  }
+
 
   /** Configures a {@link MemoryEventHistory}; each value is checked as it is set. */
   public static final class Builder {

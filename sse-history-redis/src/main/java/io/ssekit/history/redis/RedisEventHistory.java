@@ -3,7 +3,6 @@ package io.ssekit.history.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -14,16 +13,8 @@ import io.ssekit.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +23,6 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -52,7 +42,7 @@ import java.util.function.Function;
  * and a cursor from before is answered as incomplete: positions are never reused and a loss is
  * always said.
  *
- * <p><b>Publishing.</b> The same script publishes the event on the topic's {@link #channel}, so
+ * <p><b>Publishing.</b> The same script publishes the event on the topic's {@linkplain RedisKeys#channel channel}, so
  * that instances receive a topic's events in position order even when several append at once;
  * {@code sse-fanout-redis} listens there and does not publish an event twice.
  *
@@ -69,22 +59,20 @@ import java.util.function.Function;
  */
 public final class RedisEventHistory implements EventHistory {
   private static final String EPOCH_ERROR = "SSEKIT_EPOCH";
-  private static final char[] EPOCH_CHARS =
-      "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
-  private final String prefix;
+  private final RedisKeys keys;
   private final int maxEventsPerTopic;
   private final Duration maxAge;
   private final Duration idleTopicExpiry;
-  private final Script append = Script.load("append.lua");
-  private final Script replay = Script.load("replay.lua");
+  private final LuaScript append = LuaScript.load(RedisEventHistory.class, "append.lua");
+  private final LuaScript replay = LuaScript.load(RedisEventHistory.class, "replay.lua");
   private final AtomicReference<CompletableFuture<String>> epoch = new AtomicReference<>();
   private volatile boolean closed;
 
   private RedisEventHistory(Builder builder) {
-    this.prefix = builder.keyPrefix;
+    this.keys = new RedisKeys(builder.keyPrefix);
     this.maxEventsPerTopic = builder.maxEventsPerTopic;
     this.maxAge = builder.maxAge;
     this.idleTopicExpiry = builder.idleTopicExpiry;
@@ -109,10 +97,10 @@ public final class RedisEventHistory implements EventHistory {
   @Override
   public CompletionStage<StoredEvent> append(String topic, String name, String data) {
     Objects.requireNonNull(data, "data");
-    return withEpoch(current -> run(append, keys(topic), current, name == null ? "0" : "1",
+    return withEpoch(current -> run(append, scriptKeys(topic), current, name == null ? "0" : "1",
         name == null ? "" : name, data, Integer.toString(maxEventsPerTopic),
         Long.toString(maxAge.toMillis()), Long.toString(idleTopicExpiry.toMillis()),
-        channel(prefix, topic))
+        keys.channel(topic))
         .thenApply(result -> new StoredEvent(current, topic, (Long) result, name, data)));
   }
 
@@ -129,7 +117,7 @@ public final class RedisEventHistory implements EventHistory {
         OptionalLong position = after == null ? OptionalLong.empty() : after.position(topic);
         String mode = foreign ? "all"
             : position.isPresent() ? Long.toString(position.getAsLong()) : "none";
-        states.add(run(replay, keys(topic), current, mode, Long.toString(maxAge.toMillis()),
+        states.add(run(replay, scriptKeys(topic), current, mode, Long.toString(maxAge.toMillis()),
             Long.toString(idleTopicExpiry.toMillis()))
             .thenApply(result -> TopicState.parse(current, topic, (List<?>) result)));
       }
@@ -169,19 +157,10 @@ public final class RedisEventHistory implements EventHistory {
 
   // --- internals ---
 
-  /**
-   * The pub/sub channel on which each appended event of {@code topic} is published, in position
-   * order: {@code <prefix>{<topic>}:c}, in the topic's hash slot. The message is the epoch, the
-   * position, {@code +name} or {@code -}, and the data, separated by line feeds.
-   */
-  public static String channel(String keyPrefix, String topic) {
-    return keyPrefix + "{" + topic + "}:c";
+  private String[] scriptKeys(String topic) {
+    return new String[] {keys.stream(topic), keys.meta(topic), keys.epoch()};
   }
 
-  private List<String> keys(String topic) {
-    String tag = prefix + "{" + topic + "}";
-    return List.of(tag + ":s", tag + ":m", prefix + "epoch");
-  }
 
   /**
    * Runs {@code call} with the current epoch; when a script says the epoch key is gone, learns
@@ -199,7 +178,7 @@ public final class RedisEventHistory implements EventHistory {
         forgetEpoch(current);
         return currentEpoch().thenCompose(call);
       }
-      return CompletableFuture.<T>failedFuture(unwrap(failure));
+      return CompletableFuture.<T>failedFuture(LuaScript.unwrap(failure));
     }).thenCompose(stage -> stage));
   }
 
@@ -211,12 +190,12 @@ public final class RedisEventHistory implements EventHistory {
       }
       CompletableFuture<String> fresh = new CompletableFuture<>();
       if (epoch.compareAndSet(known, fresh)) {
-        String key = prefix + "epoch";
-        connection.async().set(key, newEpoch(), SetArgs.Builder.nx())
+        String key = keys.epoch();
+        connection.async().set(key, Cursor.newEpoch(), SetArgs.Builder.nx())
             .thenCompose(ignored -> connection.async().get(key))
             .whenComplete((value, failure) -> {
               if (failure != null) {
-                fresh.completeExceptionally(unwrap(failure));
+                fresh.completeExceptionally(LuaScript.unwrap(failure));
               } else if (value == null) {
                 fresh.completeExceptionally(new IllegalStateException("no epoch in Redis"));
               } else {
@@ -236,30 +215,12 @@ public final class RedisEventHistory implements EventHistory {
     }
   }
 
-  private CompletableFuture<Object> run(Script script, List<String> keys, String... args) {
+  private CompletableFuture<Object> run(LuaScript script, String[] scriptKeys, String... args) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the history is closed"));
     }
-    String[] keyArray = keys.toArray(String[]::new);
-    CompletableFuture<Object> result = new CompletableFuture<>();
-    connection.async().<Object>evalsha(script.sha, ScriptOutputType.MULTI, keyArray, args)
-        .whenComplete((value, failure) -> {
-          if (failure == null) {
-            result.complete(unwrapMulti(value));
-          } else if (unwrap(failure) instanceof RedisNoScriptException) {
-            connection.async().<Object>eval(script.text, ScriptOutputType.MULTI, keyArray, args)
-                .whenComplete((retried, again) -> {
-                  if (again == null) {
-                    result.complete(unwrapMulti(retried));
-                  } else {
-                    result.completeExceptionally(unwrap(again));
-                  }
-                });
-          } else {
-            result.completeExceptionally(unwrap(failure));
-          }
-        });
-    return result;
+    return script.<Object>run(connection.async(), ScriptOutputType.MULTI, scriptKeys, args)
+        .thenApply(RedisEventHistory::unwrapMulti);
   }
 
   /** MULTI wraps a single integer reply in a one-element list. */
@@ -271,27 +232,14 @@ public final class RedisEventHistory implements EventHistory {
   }
 
   private static boolean isEpochError(Throwable failure) {
-    Throwable cause = unwrap(failure);
+    Throwable cause = LuaScript.unwrap(failure);
     return cause instanceof RedisCommandExecutionException
         && cause.getMessage() != null && cause.getMessage().startsWith(EPOCH_ERROR);
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
 
-  private static String newEpoch() {
-    SecureRandom random = new SecureRandom();
-    char[] out = new char[10];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = EPOCH_CHARS[random.nextInt(EPOCH_CHARS.length)];
-    }
-    return new String(out);
-  }
+
+
 
   /** One topic as the replay script read it; {@code held} in position order. */
   private record TopicState(String topic, long base, long seq, Long firstHeld,
@@ -346,29 +294,10 @@ public final class RedisEventHistory implements EventHistory {
     }
   }
 
-  /** A Lua script shipped with this module, run by its SHA-1 once Redis has it. */
-  private record Script(String text, String sha) {
-    static Script load(String resource) {
-      try (InputStream in = RedisEventHistory.class.getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + resource);
-        }
-        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        byte[] digest = MessageDigest.getInstance("SHA-1")
-            .digest(text.getBytes(StandardCharsets.UTF_8));
-        return new Script(text, HexFormat.of().formatHex(digest));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   /** Configuration of a {@link RedisEventHistory}. */
   public static final class Builder {
     private RedisURI uri;
-    private String keyPrefix = "ssekit:";
+    private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
     private int maxEventsPerTopic = 1000;
     private Duration maxAge = Duration.ofHours(24);
     private Duration idleTopicExpiry = Duration.ofHours(24);
@@ -391,10 +320,7 @@ public final class RedisEventHistory implements EventHistory {
 
     /** The prefix of every key (default {@code ssekit:}); several apps can share one Redis. */
     public Builder keyPrefix(String value) {
-      if (value == null || value.indexOf('{') >= 0 || value.indexOf('}') >= 0) {
-        throw new IllegalArgumentException("keyPrefix must be set and must not contain braces");
-      }
-      this.keyPrefix = value;
+      this.keyPrefix = new RedisKeys(value).prefix();
       return this;
     }
 
