@@ -45,6 +45,8 @@ final class HubSubscription implements Subscription {
   private static final int CATCH_UP_ATTEMPTS = 10;
 
   private int attempts;
+  /** Epochs this stream restarted away from; their late events are dropped. */
+  private final Set<String> retiredEpochs = new TreeSet<>();
   /** Topics the fanout may have missed while this stream was starting or catching up. */
   private final Set<String> owed = new TreeSet<>();
 
@@ -232,6 +234,9 @@ final class HubSubscription implements Subscription {
     }
     String reason = replay.start().epoch().equals(epoch)
         ? (replay.complete() ? null : "gap") : "unknown-epoch";
+    if (!replay.start().epoch().equals(epoch)) {
+      retiredEpochs.add(epoch);
+    }
     epoch = replay.start().epoch();
     for (int i = 0; i < topics.length; i++) {
       positions[i] = replay.start().position(topics[i]).orElseThrow();
@@ -331,6 +336,9 @@ final class HubSubscription implements Subscription {
   /** Writes one event unless the stream has it already; answers whether the stream goes on. */
   private boolean write(StoredEvent event, EncodedEvent encoded) {
     if (!event.epoch().equals(epoch)) {
+      if (retiredEpochs.contains(event.epoch())) {
+        return true; // a late event of a history this stream has already left
+      }
       // The history has a new epoch: this stream's positions mean nothing there.
       LOG.log(Level.DEBUG, "stream {0} restarts: history epoch changed to {1}", topicSet,
           event.epoch());

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.ssekit.Cursor;
 import io.ssekit.SseHub;
 import io.ssekit.spi.EventHistory;
-import io.ssekit.spi.Replay;
 import io.ssekit.spi.Fanout;
+import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RecordingSink.Frame;
@@ -57,6 +57,11 @@ class HubCatchUpTest {
 
     void cut() {
       cut = true;
+    }
+
+    /** Hands the hub an event as if it came over the transport late. */
+    void deliverLate(StoredEvent event) {
+      listener.onEvent(event);
     }
 
     void reconnect(Set<String> topics) {
@@ -158,8 +163,17 @@ class HubCatchUpTest {
     assertEquals(List.of("old", "new1", "new2"), sink.data().stream()
         .filter(d -> !d.startsWith("{")).toList());
     String lastId = sink.lastId();
-    assertFalse(lastId.startsWith(Cursor.parse(sink.events().get(0).id()).orElseThrow().epoch()),
-        "ids carry the new epoch: " + lastId);
+    String oldEpoch = Cursor.parse(sink.events().get(0).id()).orElseThrow().epoch();
+    assertFalse(lastId.startsWith(oldEpoch), "ids carry the new epoch: " + lastId);
+
+    // A late event of the lost history is dropped: no second start, nothing written for it.
+    int before = sink.frames().size();
+    fanout.deliverLate(new StoredEvent(oldEpoch, "a", 1_000_000, null, "late"));
+    publish(hub, "b", "new3");
+    await().atMost(WAIT).until(() -> sink.data().contains("new3"));
+    assertEquals(List.of("new3"), sink.frames().subList(before, sink.frames().size()).stream()
+        .map(Frame::data).toList());
+    assertEquals(1, sink.frames().stream().filter(f -> "sse-reset".equals(f.event())).count());
     assertFalse(sink.ended(), "the stream stays open");
   }
 
