@@ -158,7 +158,7 @@ final class HubSubscription implements Subscription {
    * retried with growing pauses before {@code then} is told of the failure.
    */
   private void readMissed(Cursor from, BiConsumer<Replay, Throwable> then) {
-    hub.replayFor(from, from.topics()).whenComplete((replay, failure) -> {
+    hub.replay(from, from.topics()).whenComplete((replay, failure) -> {
       int attempt;
       synchronized (this) {
         attempt = ++attempts;

@@ -226,11 +226,6 @@ public final class SseHub implements AutoCloseable {
     affected.forEach(HubSubscription::catchUp);
   }
 
-  /** Reads what a live stream missed of {@code topics} after {@code after}. */
-  CompletionStage<Replay> replayFor(Cursor after, Set<String> topicSet) {
-    return replay(after, topicSet);
-  }
-
   private CompletableFuture<Void> register(String topic, HubSubscription stream) {
     TopicStreams registered = topics.compute(topic, (t, existing) -> {
       TopicStreams current = existing;
@@ -270,7 +265,8 @@ public final class SseHub implements AutoCloseable {
     }
   }
 
-  private CompletionStage<Replay> replay(Cursor after, Set<String> topicSet) {
+  /** The history's replay; a history that throws answers a failed stage instead. */
+  CompletionStage<Replay> replay(Cursor after, Set<String> topicSet) {
     try {
       return history.replay(after, topicSet);
     } catch (RuntimeException e) {
