@@ -263,8 +263,29 @@ final class HubSubscription implements Subscription {
     return at;
   }
 
-  /** Writes the live events that waited, then takes live events directly. */
+  /**
+   * Writes the live events that waited, then takes live events directly; but first catches up
+   * the topics the fanout said were missed meanwhile, with every live event still waiting: one
+   * of theirs written before would move the stream past what it missed.
+   */
   private void goLive() {
+    if (!owed.isEmpty()) {
+      Map<String, Long> at = new TreeMap<>();
+      for (int i = 0; i < topics.length; i++) {
+        if (owed.contains(topics[i])) {
+          at.put(topics[i], positions[i]);
+        }
+      }
+      owed.clear();
+      if (!at.isEmpty()) {
+        state = State.CATCHING_UP;
+        attempts = 0;
+        Cursor from = Cursor.of(epoch, at);
+        // Reads the history on another thread's completion; never blocks this one.
+        CompletableFuture.runAsync(() -> readMissed(from, this::caughtUp));
+        return;
+      }
+    }
     List<Pending> waiting = pending;
     pending = null;
     state = State.LIVE;
@@ -274,12 +295,6 @@ final class HubSubscription implements Subscription {
       } else if (!write(live.event(), live.encoded())) {
         return;
       }
-    }
-    if (!owed.isEmpty()) {
-      Set<String> again = Set.copyOf(owed);
-      owed.clear();
-      // Reads the history on another thread's completion; never blocks this one.
-      CompletableFuture.runAsync(() -> catchUp(again));
     }
   }
 

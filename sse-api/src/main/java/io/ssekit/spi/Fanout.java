@@ -36,8 +36,10 @@ import java.util.concurrent.CompletionStage;
  *       is idempotent.</li>
  *   <li><b>Missed.</b> A fanout whose transport was cut off calls
  *       {@link Listener#onMissed} with every topic it may have missed events of, once it is
- *       subscribed to them again (so that every later event reaches the listener). A fanout that
- *       never loses messages, like {@link #local()}, never calls it.</li>
+ *       subscribed to them again (so that every later event reaches the listener). Between the
+ *       cut and that call it delivers no event of those topics: an event after a gap would move
+ *       a stream past what it missed. A fanout that never loses messages, like {@link
+ *       #local()}, never calls it.</li>
  * </ol>
  *
  * <p>A distributed fanout may lose messages while its transport is disconnected. Once it is

@@ -99,6 +99,35 @@ class HubCatchUpTest {
     }
   }
 
+  /** A history whose replays can be held back, as a slow store's would be. */
+  static final class GatedHistory implements EventHistory {
+    private final MemoryEventHistory inner = MemoryEventHistory.builder().build();
+    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+
+    void hold() {
+      gate = new CompletableFuture<>();
+    }
+
+    void release() {
+      gate.complete(null);
+    }
+
+    @Override
+    public CompletionStage<StoredEvent> append(String topic, String name, String data) {
+      return inner.append(topic, name, data);
+    }
+
+    @Override
+    public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
+      return gate.thenCompose(open -> inner.replay(after, topics));
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
   SseHub hub;
 
   @AfterEach
@@ -201,5 +230,33 @@ class HubCatchUpTest {
     publish(hub, "t", "e7");
     await().atMost(WAIT).until(() -> sink.data().contains("e7"));
     assertFalse(sink.ended());
+  }
+
+  @Test
+  void aTopicMissedWhileAnotherCatchesUpGetsItsGapFilledBeforeItsLiveEvents() {
+    CutFanout fanout = new CutFanout();
+    GatedHistory history = new GatedHistory();
+    hub = SseHub.builder().history(history).fanout(fanout).build();
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("a", "b"), null, sink);
+    publish(hub, "a", "a1");
+    publish(hub, "b", "b1");
+    await().atMost(WAIT).until(() -> sink.data().size() == 2);
+
+    fanout.cut();
+    publish(hub, "a", "a2");
+    publish(hub, "b", "b2");
+    history.hold();
+    fanout.reconnect(Set.of("a")); // a's catch-up read waits on the history
+    fanout.reconnect(Set.of("b")); // told while a still catches up
+    publish(hub, "b", "b3"); // live, after b's gap
+    history.release();
+
+    await().atMost(WAIT).until(() -> sink.data().size() >= 5);
+    List<String> got = sink.data();
+    assertEquals(List.of("a1", "a2"), got.stream().filter(d -> d.startsWith("a")).toList());
+    assertEquals(List.of("b1", "b2", "b3"), got.stream().filter(d -> d.startsWith("b")).toList(),
+        "b's gap is filled before its live event: " + got);
+    assertFalse(sink.ended(), "the stream stays open");
   }
 }
