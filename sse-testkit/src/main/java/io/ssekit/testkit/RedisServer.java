@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,22 +23,39 @@ import java.util.stream.Stream;
  * persistence: stop it, kill it or restart it on the same port to test what clients do. The
  * binary is {@code redis-server} on the {@code PATH}, or the one {@code REDIS_SERVER} names.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements TestRedis {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  /** Redis Cluster's bus port is the client port plus this. */
+  private static final int BUS_PORT_OFFSET = 10_000;
 
   private final int port;
   private final Path dir;
+  private final boolean clusterNode;
   private Process process;
 
-  private RedisServer(int port, Path dir) {
+  private RedisServer(int port, Path dir, boolean clusterNode) {
     this.port = port;
     this.dir = dir;
+    this.clusterNode = clusterNode;
   }
 
   /** Starts a server on a free port. */
   public static RedisServer start() {
+    return start(false);
+  }
+
+  /**
+   * Starts a server in cluster mode, not yet part of a cluster ({@link RedisCluster} joins
+   * them). Its cluster configuration survives {@link #restart}, so it rejoins as the same node.
+   */
+  static RedisServer startClusterNode() {
+    return start(true);
+  }
+
+  private static RedisServer start(boolean clusterNode) {
     try {
-      RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"));
+      RedisServer server = new RedisServer(clusterNode ? freePortWithBusPort() : freePort(),
+          Files.createTempDirectory("redis"), clusterNode);
       server.launch();
       return server;
     } catch (IOException e) {
@@ -81,7 +99,23 @@ public final class RedisServer implements AutoCloseable {
     launch();
   }
 
-  /** Sends one command (each argument a bulk string) and returns the raw reply line. */
+  @Override
+  public void flushAll() {
+    String reply = command("FLUSHALL");
+    if (!reply.equals("+OK")) {
+      throw new IllegalStateException("FLUSHALL on port " + port + " answered " + reply);
+    }
+  }
+
+  @Override
+  public void killPubSubClients() {
+    command("CLIENT", "KILL", "TYPE", "pubsub");
+  }
+
+  /**
+   * Sends one command (each argument a bulk string) and returns the reply: the raw reply line
+   * ({@code +OK}, {@code :1}, {@code -ERR ...}), or the text of a bulk string reply.
+   */
   public String command(String... args) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
@@ -95,14 +129,12 @@ public final class RedisServer implements AutoCloseable {
       out.write(request.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
       InputStream in = socket.getInputStream();
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) >= 0 && c != '\n') {
-        if (c != '\r') {
-          line.append((char) c);
-        }
+      String line = readLine(in);
+      if (line.startsWith("$") && !line.equals("$-1")) {
+        byte[] bulk = in.readNBytes(Integer.parseInt(line.substring(1)));
+        return new String(bulk, StandardCharsets.UTF_8);
       }
-      return line.toString();
+      return line;
     } catch (IOException e) {
       throw new UncheckedIOException("redis-server on port " + port + " did not answer", e);
     }
@@ -118,11 +150,32 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) >= 0 && c != '\n') {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  /** The redis-server binary: {@code REDIS_SERVER}, or {@code redis-server} on the PATH. */
+  static String binary() {
+    return System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
+  }
+
   private synchronized void launch() {
-    String binary = System.getenv().getOrDefault("REDIS_SERVER", "redis-server");
-    List<String> command = List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-        "--logfile", dir.resolve("redis.log").toString());
+    String binary = binary();
+    List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port),
+        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+        "--daemonize", "no", "--logfile", dir.resolve("redis.log").toString()));
+    if (clusterNode) {
+      command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+          dir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "2000",
+          "--cluster-require-full-coverage", "no"));
+    }
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(dir.resolve("redis.out").toFile()).start();
@@ -161,6 +214,23 @@ public final class RedisServer implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
+  }
+
+  /** A free port whose cluster bus port (port + 10000) is free as well. */
+  private static int freePortWithBusPort() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = freePort();
+      if (port + BUS_PORT_OFFSET > 65_535) {
+        continue;
+      }
+      try (ServerSocket bus = new ServerSocket(port + BUS_PORT_OFFSET, 1,
+          java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // Try another.
+      }
+    }
+    throw new IOException("no free port with a free cluster bus port");
   }
 
   private static String readQuietly(Path file) {

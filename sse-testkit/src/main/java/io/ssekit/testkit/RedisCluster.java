@@ -1,0 +1,156 @@
+package io.ssekit.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * A Redis Cluster of the test's own: masters without replicas, each a {@link RedisServer} in
+ * cluster mode on a free loopback port, joined with {@code redis-cli --cluster create} (the
+ * binary beside {@code REDIS_SERVER} when that is set, else {@code redis-cli} on the PATH).
+ */
+public final class RedisCluster implements TestRedis {
+  private static final Duration FORM_TIMEOUT = Duration.ofSeconds(30);
+
+  private final List<RedisServer> nodes;
+
+  private RedisCluster(List<RedisServer> nodes) {
+    this.nodes = nodes;
+  }
+
+  /** Starts {@code masters} nodes (at least 3, as Redis requires) and forms the cluster. */
+  public static RedisCluster start(int masters) {
+    if (masters < 3) {
+      throw new IllegalArgumentException("a Redis Cluster needs 3 masters at least, not " + masters);
+    }
+    List<RedisServer> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < masters; i++) {
+        nodes.add(RedisServer.startClusterNode());
+      }
+      RedisCluster cluster = new RedisCluster(List.copyOf(nodes));
+      cluster.form();
+      return cluster;
+    } catch (RuntimeException e) {
+      nodes.forEach(RedisServer::close);
+      throw e;
+    }
+  }
+
+  /** {@code redis+cluster://127.0.0.1:p1,127.0.0.1:p2,...}: every node as a seed. */
+  @Override
+  public String uri() {
+    return "redis+cluster://" + nodes.stream().map(node -> "127.0.0.1:" + node.port())
+        .collect(Collectors.joining(","));
+  }
+
+  public List<RedisServer> nodes() {
+    return nodes;
+  }
+
+  /** The master that serves {@code key} (or a shard channel of that name) now. */
+  public RedisServer nodeOf(String key) {
+    int slot = Integer.parseInt(nodes.get(0).command("CLUSTER", "KEYSLOT", key).substring(1));
+    for (RedisServer node : nodes) {
+      for (String line : node.command("CLUSTER", "NODES").split("\n")) {
+        String[] fields = line.trim().split(" ");
+        if (fields.length > 2 && fields[2].contains("myself") && servesSlot(fields, slot)) {
+          return node;
+        }
+      }
+    }
+    throw new IllegalStateException("no node serves slot " + slot + " of " + key);
+  }
+
+  @Override
+  public void flushAll() {
+    nodes.forEach(RedisServer::flushAll);
+  }
+
+  @Override
+  public void killPubSubClients() {
+    nodes.forEach(RedisServer::killPubSubClients);
+  }
+
+  /** Waits until every node says the cluster is ok again (after a node restarted, say). */
+  public void awaitHealthy() {
+    long deadline = System.nanoTime() + FORM_TIMEOUT.toNanos();
+    while (!nodes.stream().allMatch(RedisCluster::healthy)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the cluster did not become healthy: " + nodes.stream()
+            .map(node -> node.port() + ": " + node.command("CLUSTER", "INFO").lines()
+                .filter(line -> line.startsWith("cluster_state")).findFirst().orElse("?"))
+            .collect(Collectors.joining("; ")));
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  @Override
+  public void close() {
+    nodes.forEach(RedisServer::close);
+  }
+
+  private void form() {
+    List<String> command = new ArrayList<>(List.of(cliBinary(), "--cluster", "create"));
+    nodes.forEach(node -> command.add("127.0.0.1:" + node.port()));
+    command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    try {
+      Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!cli.waitFor(FORM_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || cli.exitValue() != 0) {
+        throw new IllegalStateException("redis-cli --cluster create failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run " + command.get(0) + " (Debian package "
+          + "redis-tools)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while forming the cluster", e);
+    }
+    awaitHealthy();
+  }
+
+  private static boolean healthy(RedisServer node) {
+    String info = node.command("CLUSTER", "INFO");
+    return info.contains("cluster_state:ok") && info.contains("cluster_slots_ok:16384");
+  }
+
+  private static boolean servesSlot(String[] fields, int slot) {
+    for (int i = 8; i < fields.length; i++) {
+      if (fields[i].startsWith("[")) {
+        continue; // a slot being imported or migrated
+      }
+      String[] range = fields[i].split("-");
+      int from = Integer.parseInt(range[0]);
+      int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+      if (slot >= from && slot <= to) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String cliBinary() {
+    String server = System.getenv("REDIS_SERVER");
+    if (server != null) {
+      Path sibling = Path.of(server).resolveSibling("redis-cli");
+      if (sibling.toFile().canExecute()) {
+        return sibling.toString();
+      }
+    }
+    return "redis-cli";
+  }
+
+  @Override
+  public String toString() {
+    return "RedisCluster[" + uri() + "]";
+  }
+}
