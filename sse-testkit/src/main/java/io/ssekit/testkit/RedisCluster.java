@@ -69,6 +69,47 @@ public final class RedisCluster implements TestRedis {
     throw new IllegalStateException("no node serves slot " + slot + " of " + key);
   }
 
+  /**
+   * Moves the hash slot of {@code key} to {@code target} as resharding does: marks it importing
+   * and migrating, moves its keys with {@code MIGRATE}, then assigns it on every node. Clients
+   * subscribed to its shard channels on the old node are unsubscribed by Redis.
+   */
+  public void moveSlotOf(String key, RedisServer target) {
+    RedisServer source = nodeOf(key);
+    if (source.equals(target)) {
+      throw new IllegalArgumentException(key + " is on " + target + " already");
+    }
+    String slot = nodes.get(0).command("CLUSTER", "KEYSLOT", key).substring(1);
+    String sourceId = source.command("CLUSTER", "MYID");
+    String targetId = target.command("CLUSTER", "MYID");
+    expectOk(target.command("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId));
+    expectOk(source.command("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId));
+    while (true) {
+      String keys = source.command("CLUSTER", "GETKEYSINSLOT", slot, "100");
+      if (keys.isEmpty()) {
+        break;
+      }
+      List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1",
+          Integer.toString(target.port()), "", "0", "5000", "KEYS"));
+      migrate.addAll(List.of(keys.split("\n")));
+      expectOk(source.command(migrate.toArray(String[]::new)));
+    }
+    for (RedisServer node : List.of(target, source)) {
+      expectOk(node.command("CLUSTER", "SETSLOT", slot, "NODE", targetId));
+    }
+    for (RedisServer node : nodes) {
+      if (!node.equals(target) && !node.equals(source)) {
+        expectOk(node.command("CLUSTER", "SETSLOT", slot, "NODE", targetId));
+      }
+    }
+  }
+
+  private static void expectOk(String reply) {
+    if (!reply.equals("+OK")) {
+      throw new IllegalStateException("Redis answered " + reply);
+    }
+  }
+
   @Override
   public void flushAll() {
     nodes.forEach(RedisServer::flushAll);

@@ -114,7 +114,8 @@ public final class RedisServer implements TestRedis {
 
   /**
    * Sends one command (each argument a bulk string) and returns the reply: the raw reply line
-   * ({@code +OK}, {@code :1}, {@code -ERR ...}), or the text of a bulk string reply.
+   * ({@code +OK}, {@code :1}, {@code -ERR ...}), the text of a bulk string reply, or the
+   * elements of an array of bulk strings, one per line.
    */
   public String command(String... args) {
     try (Socket socket = new Socket()) {
@@ -130,11 +131,14 @@ public final class RedisServer implements TestRedis {
       out.flush();
       InputStream in = socket.getInputStream();
       String line = readLine(in);
-      if (line.startsWith("$") && !line.equals("$-1")) {
-        byte[] bulk = in.readNBytes(Integer.parseInt(line.substring(1)));
-        return new String(bulk, StandardCharsets.UTF_8);
+      if (line.startsWith("*") && !line.equals("*-1")) {
+        List<String> elements = new ArrayList<>();
+        for (int i = Integer.parseInt(line.substring(1)); i > 0; i--) {
+          elements.add(readBulk(in, readLine(in)));
+        }
+        return String.join("\n", elements);
       }
-      return line;
+      return readBulk(in, line);
     } catch (IOException e) {
       throw new UncheckedIOException("redis-server on port " + port + " did not answer", e);
     }
@@ -148,6 +152,16 @@ public final class RedisServer implements TestRedis {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The text of a bulk string reply, whose first line is {@code line}; else the line. */
+  private static String readBulk(InputStream in, String line) throws IOException {
+    if (!line.startsWith("$") || line.equals("$-1")) {
+      return line;
+    }
+    byte[] bulk = in.readNBytes(Integer.parseInt(line.substring(1)));
+    readLine(in); // the CRLF after it
+    return new String(bulk, StandardCharsets.UTF_8);
   }
 
   private static String readLine(InputStream in) throws IOException {

@@ -1,22 +1,30 @@
 package io.ssekit.fanout.redis;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.ssekit.history.redis.LuaScript;
 import io.ssekit.history.redis.RedisKeys;
+import io.ssekit.history.redis.RedisTarget;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * A {@link Fanout} through Redis pub/sub: every instance that points at the same Redis receives
@@ -37,37 +46,37 @@ import org.slf4j.LoggerFactory;
  * {@link #publish} then sends nothing more. With another history, {@link #publish} sends the
  * event itself.
  *
+ * <p><b>Redis Cluster</b> ({@code redis+cluster://} URIs): sharded pub/sub. Each topic's channel
+ * is subscribed ({@code SSUBSCRIBE}) on the master that serves its hash slot, the one that also
+ * holds the topic's history. When a slot moves (a failover, resharding), the channel is
+ * subscribed again where it went.
+ *
  * <p><b>Cuts.</b> Lettuce reconnects by itself after a Redis restart or a network cut. Once
  * connected again, this fanout subscribes to its topics again and calls {@link
- * Listener#onMissed} with all of them: the hub fills what its open streams missed from the
- * history, so connected clients lose nothing and get nothing twice.
+ * Listener#onMissed} with them: the hub fills what its open streams missed from the history,
+ * so connected clients lose nothing and get nothing twice. The same happens to a topic whose
+ * slot moved.
  */
 public final class RedisFanout implements Fanout {
   private static final Logger LOG = LoggerFactory.getLogger(RedisFanout.class);
+  /** The node of a topic whose subscription failed after its slot moved. */
+  private static final String NOT_SUBSCRIBED = "";
 
-  private final RedisClient client;
+  private final RedisTarget.Connection redis;
   private final RedisKeys keys;
   private final LuaScript publishScript = LuaScript.load(RedisFanout.class, "publish.lua");
-  private final Set<String> topics = ConcurrentHashMap.newKeySet();
-  private final StatefulRedisConnection<String, String> commands;
-  private StatefulRedisPubSubConnection<String, String> pubSub;
+  private volatile Subscriptions subscriptions;
+  /**
+   * Topics cut off since their connection dropped, until the listener is told they missed
+   * events: what arrives for them meanwhile is dropped, the history has it.
+   */
+  private final Set<String> suspended = ConcurrentHashMap.newKeySet();
   private volatile Listener listener;
-  private volatile boolean cut;
   private volatile boolean closed;
 
   private RedisFanout(Builder builder) {
     this.keys = new RedisKeys(builder.keyPrefix);
-    this.client = RedisClient.create(builder.uri);
-    client.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
-        .build());
-    try {
-      this.commands = client.connect(StringCodec.UTF8);
-    } catch (RuntimeException e) {
-      client.shutdown();
-      throw new IllegalStateException("cannot connect to Redis: " + e.getMessage(), e);
-    }
+    this.redis = builder.target.connect(builder.commandTimeout);
   }
 
   public static Builder builder() {
@@ -81,57 +90,22 @@ public final class RedisFanout implements Fanout {
       throw new IllegalStateException("the fanout is started already");
     }
     listener = value;
-    pubSub = client.connectPubSub(StringCodec.UTF8);
-    pubSub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String channel, String message) {
-        deliver(channel, message);
-      }
-    });
-    StatefulRedisPubSubConnection<String, String> mine = pubSub;
-    client.addListener(new RedisConnectionStateListener() {
-      @Override
-      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        if (connection == mine && !closed) {
-          cut = true;
-          LOG.warn("Redis pub/sub connection lost; events are recovered from the history once it"
-              + " is back");
-        }
-      }
-
-      @Override
-      public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-        if (connection == mine && cut && !closed) {
-          resubscribe();
-        }
-      }
-    });
+    subscriptions = redis.client() instanceof RedisClusterClient cluster
+        ? new Sharded(cluster) : new Classic((RedisClient) redis.client());
   }
 
   @Override
   public CompletionStage<Void> subscribe(String topic) {
     requireStarted();
-    topics.add(topic);
-    return pubSub.async().subscribe(keys.channel(topic)).toCompletableFuture()
-        .handle((done, failure) -> {
-          if (failure != null) {
-            throw new CompletionException(LuaScript.unwrap(failure));
-          }
-          return null;
-        });
+    suspended.remove(topic); // a topic subscribed anew has no stream that could miss anything
+    return unwrapped(subscriptions.subscribe(topic));
   }
 
   @Override
   public CompletionStage<Void> unsubscribe(String topic) {
     requireStarted();
-    topics.remove(topic);
-    return pubSub.async().unsubscribe(keys.channel(topic)).toCompletableFuture()
-        .handle((done, failure) -> {
-          if (failure != null) {
-            throw new CompletionException(LuaScript.unwrap(failure));
-          }
-          return null;
-        });
+    suspended.remove(topic);
+    return unwrapped(subscriptions.unsubscribe(topic));
   }
 
   @Override
@@ -139,9 +113,9 @@ public final class RedisFanout implements Fanout {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the fanout is closed"));
     }
-    return publishScript.<Long>run(commands.async(), ScriptOutputType.INTEGER,
-        new String[] {keys.meta(event.topic())},
-        keys.channel(event.topic()), Long.toString(event.position()), encode(event))
+    return publishScript.<Long>run(redis.commands(), ScriptOutputType.INTEGER,
+        new String[] {keys.meta(event.topic()), keys.channel(event.topic())},
+        Long.toString(event.position()), encode(event), redis.publishCommand())
         .thenApply(sent -> null);
   }
 
@@ -152,38 +126,278 @@ public final class RedisFanout implements Fanout {
     }
     closed = true;
     synchronized (this) {
-      if (pubSub != null) {
-        pubSub.close();
+      if (subscriptions != null) {
+        subscriptions.close();
       }
     }
-    commands.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    redis.close();
   }
 
   // --- internals ---
 
-  /** Subscribes to every topic again, then says they may have missed events. */
-  private void resubscribe() {
-    Set<String> current = Set.copyOf(topics);
-    if (current.isEmpty()) {
-      cut = false;
+  /** How topics are subscribed: classic pub/sub on one Redis, sharded on a cluster. */
+  private interface Subscriptions {
+    CompletableFuture<Void> subscribe(String topic);
+
+    CompletableFuture<Void> unsubscribe(String topic);
+
+    void close();
+  }
+
+  /** One pub/sub connection; after a cut, every topic is subscribed again and caught up. */
+  private final class Classic implements Subscriptions {
+    private final Set<String> topics = ConcurrentHashMap.newKeySet();
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile boolean cut;
+
+    Classic(RedisClient client) {
+      pubSub = client.connectPubSub(StringCodec.UTF8);
+      pubSub.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+          deliver(channel, message);
+        }
+      });
+      client.addListener(new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+          if (connection == pubSub && !closed) {
+            cut = true;
+            suspended.addAll(topics);
+            LOG.warn("Redis pub/sub connection lost; events are recovered from the history once"
+                + " it is back");
+          }
+        }
+
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+          if (connection == pubSub && cut && !closed) {
+            Set<String> current = Set.copyOf(topics);
+            subscribeAgain(pubSub.async().subscribe(channels(current)).toCompletableFuture(),
+                current, () -> cut = false);
+          }
+        }
+      });
+    }
+
+    @Override
+    public CompletableFuture<Void> subscribe(String topic) {
+      topics.add(topic);
+      return pubSub.async().subscribe(keys.channel(topic)).toCompletableFuture();
+    }
+
+    @Override
+    public CompletableFuture<Void> unsubscribe(String topic) {
+      topics.remove(topic);
+      return pubSub.async().unsubscribe(keys.channel(topic)).toCompletableFuture();
+    }
+
+    @Override
+    public void close() {
+      pubSub.close();
+    }
+  }
+
+  /**
+   * Sharded pub/sub on a cluster: each topic's channel on the master that serves its slot,
+   * through that master's connection. Where each topic is subscribed is remembered, so that a
+   * topic whose slot moved is subscribed again where it went.
+   */
+  private final class Sharded implements Subscriptions {
+    private final RedisClusterClient client;
+    private final StatefulRedisClusterPubSubConnection<String, String> pubSub;
+    /** Topic to the id of the node it is subscribed on, or {@link #NOT_SUBSCRIBED}. */
+    private final Map<String, String> routes = new ConcurrentHashMap<>();
+    /** Node connections used so far, to the id of their node. */
+    private final Map<RedisChannelHandler<?, ?>, String> nodes = new ConcurrentHashMap<>();
+    private final Set<RedisChannelHandler<?, ?>> cut = ConcurrentHashMap.newKeySet();
+    private final Disposable topologyEvents;
+
+    Sharded(RedisClusterClient client) {
+      this.client = client;
+      pubSub = client.connectPubSub(StringCodec.UTF8);
+      pubSub.addListener(new RedisClusterPubSubAdapter<>() {
+        @Override
+        public void smessage(RedisClusterNode node, String channel, String message) {
+          deliver(channel, message);
+        }
+
+        @Override
+        public void sunsubscribed(RedisClusterNode node, String channel, long count) {
+          // Unasked (the slot moved away from that node): find where it went.
+          String topic = topicOf(channel);
+          if (topic != null && node.getNodeId().equals(routes.get(topic)) && !closed) {
+            client.refreshPartitionsAsync().whenComplete((done, failure) -> reroute());
+          }
+        }
+      });
+      client.addListener(new RedisConnectionStateListener() {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+          if (!closed && nodes.containsKey(connection)) {
+            cut.add(connection);
+            suspended.addAll(topicsOn(nodes.get(connection)));
+            LOG.warn("Redis pub/sub connection to a cluster node lost; events are recovered from"
+                + " the history once it is back");
+          }
+        }
+
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+          if (!closed && cut.contains(connection)) {
+            resubscribeOn(connection);
+          }
+        }
+      });
+      topologyEvents = client.getResources().eventBus().get()
+          .filter(ClusterTopologyChangedEvent.class::isInstance)
+          .subscribe(event -> reroute());
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> subscribe(String topic) {
+      String node = ownerOf(keys.channel(topic));
+      routes.put(topic, node);
+      return ssubscribe(node, Set.of(topic));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> unsubscribe(String topic) {
+      String node = routes.remove(topic);
+      if (node == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return connection(node)
+          .thenCompose(connection -> connection.async().sunsubscribe(keys.channel(topic)));
+    }
+
+    @Override
+    public void close() {
+      topologyEvents.dispose();
+      pubSub.close();
+    }
+
+    /** Subscribes again on a node connection back from a cut, then catches its topics up. */
+    private void resubscribeOn(RedisChannelHandler<?, ?> connection) {
+      String node = nodes.get(connection);
+      Set<String> here = topicsOn(node);
+      subscribeAgain(ssubscribe(node, here), here, () -> cut.remove(connection));
+    }
+
+    private Set<String> topicsOn(String node) {
+      Set<String> here = new HashSet<>();
+      routes.forEach((topic, routed) -> {
+        if (routed.equals(node)) {
+          here.add(topic);
+        }
+      });
+      return here;
+    }
+
+    /**
+     * Subscribes {@code topics} on {@code node}: one {@code SSUBSCRIBE} per hash slot, as Redis
+     * refuses channels of several slots in one (Lettuce's own re-subscribe after a reconnect
+     * sends them together, fails with {@code CROSSSLOT} and logs it; this one is what counts).
+     */
+    private CompletableFuture<Void> ssubscribe(String node, Set<String> topics) {
+      Map<Integer, List<String>> bySlot = new HashMap<>();
+      for (String topic : topics) {
+        String channel = keys.channel(topic);
+        bySlot.computeIfAbsent(SlotHash.getSlot(channel), slot -> new ArrayList<>()).add(channel);
+      }
+      return connection(node).thenCompose(connection -> CompletableFuture.allOf(bySlot.values()
+          .stream().map(channels -> connection.async().ssubscribe(channels.toArray(String[]::new))
+              .toCompletableFuture())
+          .toArray(CompletableFuture[]::new)));
+    }
+
+    /** The pub/sub connection to a node, remembered for its reconnects. */
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> connection(
+        String node) {
+      return pubSub.getConnectionAsync(node).thenApply(connection -> {
+        nodes.put((RedisChannelHandler<?, ?>) connection, node);
+        return connection;
+      });
+    }
+
+    /** Subscribes every topic whose slot moved where it went now, then catches them up. */
+    private synchronized void reroute() {
+      if (closed) {
+        return;
+      }
+      Map<String, String> moved = new HashMap<>();
+      for (Map.Entry<String, String> route : routes.entrySet()) {
+        try {
+          String owner = ownerOf(keys.channel(route.getKey()));
+          if (!owner.equals(route.getValue())) {
+            route.setValue(owner);
+            moved.put(route.getKey(), owner);
+          }
+        } catch (IllegalStateException unserved) {
+          LOG.warn("{}; retried at the next topology change", unserved.getMessage());
+        }
+      }
+      if (moved.isEmpty()) {
+        return;
+      }
+      LOG.info("{} topics moved to other Redis Cluster nodes; subscribing there", moved.size());
+      suspended.addAll(moved.keySet());
+      moved.forEach((topic, owner) -> subscribeAgain(ssubscribe(owner, Set.of(topic))
+          .whenComplete((done, failure) -> {
+            if (failure != null) {
+              routes.replace(topic, owner, NOT_SUBSCRIBED); // the next change tries again
+            }
+          }), Set.of(topic), () -> { }));
+    }
+
+    private String ownerOf(String channel) {
+      RedisClusterNode owner = client.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+      if (owner == null) {
+        throw new IllegalStateException("no Redis Cluster node serves " + channel + " now");
+      }
+      return owner.getNodeId();
+    }
+  }
+
+  /**
+   * Once {@code subscribed} completes, runs {@code then}, says {@code topics} may have missed
+   * events, and only then delivers their events again (the listener first puts their streams
+   * into catching up; what was dropped meanwhile, the history holds). A failure is logged and
+   * retried at the next reconnect.
+   */
+  private void subscribeAgain(CompletableFuture<Void> subscribed, Set<String> topics,
+      Runnable then) {
+    if (topics.isEmpty()) {
+      then.run();
       return;
     }
-    pubSub.async().subscribe(current.stream().map(keys::channel).toArray(String[]::new))
-        .whenComplete((done, failure) -> {
-          if (failure != null) {
-            LOG.warn("subscribing again after a Redis reconnect failed; retried at the next"
-                + " reconnect", LuaScript.unwrap(failure));
-            return;
-          }
-          cut = false;
-          LOG.info("Redis pub/sub connection back; {} topics catch up from the history",
-              current.size());
-          Listener target = listener;
-          if (target != null && !closed) {
-            target.onMissed(current);
-          }
-        });
+    subscribed.whenComplete((done, failure) -> {
+      if (failure != null) {
+        LOG.warn("subscribing again after a Redis reconnect failed; retried at the next"
+            + " reconnect", LuaScript.unwrap(failure));
+        return;
+      }
+      then.run();
+      LOG.info("Redis pub/sub subscribed again; {} topics catch up from the history",
+          topics.size());
+      Listener target = listener;
+      if (target != null && !closed) {
+        target.onMissed(Set.copyOf(topics));
+      }
+      suspended.removeAll(topics);
+    });
+  }
+
+  private String[] channels(Set<String> topics) {
+    return topics.stream().map(keys::channel).toArray(String[]::new);
+  }
+
+  private String topicOf(String channel) {
+    try {
+      return keys.topicOfChannel(channel);
+    } catch (IllegalArgumentException notOurs) {
+      return null;
+    }
   }
 
   private void deliver(String channel, String message) {
@@ -194,6 +408,9 @@ public final class RedisFanout implements Fanout {
     StoredEvent event;
     try {
       event = decode(keys.topicOfChannel(channel), message);
+      if (suspended.contains(event.topic())) {
+        return; // cut off since a drop: the catch-up after the listener is told reads it
+      }
     } catch (RuntimeException e) {
       LOG.warn("ignored a malformed message on {}", channel, e);
       return;
@@ -224,6 +441,15 @@ public final class RedisFanout implements Fanout {
         name.equals("-") ? null : name.substring(1), message.substring(third + 1));
   }
 
+  private static CompletionStage<Void> unwrapped(CompletableFuture<Void> stage) {
+    return stage.handle((done, failure) -> {
+      if (failure != null) {
+        throw new CompletionException(LuaScript.unwrap(failure));
+      }
+      return null;
+    });
+  }
+
   private void requireStarted() {
     if (listener == null) {
       throw new IllegalStateException("start the fanout first");
@@ -233,22 +459,23 @@ public final class RedisFanout implements Fanout {
     }
   }
 
-
-
   /** Configuration of a {@link RedisFanout}. */
   public static final class Builder {
-    private RedisURI uri;
+    private RedisTarget target;
     private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
     private Duration commandTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
 
-    /** The Redis to use, as for the Redis history ({@code redis://}, {@code rediss://}). */
+    /**
+     * The Redis to use, as for the Redis history: {@code redis://}, {@code rediss://}, or a
+     * cluster {@code redis+cluster://host1:port1,host2:port2}; see {@link RedisTarget}.
+     */
     public Builder uri(String value) {
       try {
-        this.uri = RedisURI.create(Objects.requireNonNull(value, "uri"));
+        this.target = RedisTarget.parse(value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("uri: not a Redis URI (" + e.getMessage() + ")", e);
+        throw new IllegalArgumentException("uri: " + e.getMessage(), e);
       }
       return this;
     }
@@ -270,7 +497,7 @@ public final class RedisFanout implements Fanout {
 
     /** Connects to Redis and returns the fanout (not started). */
     public RedisFanout build() {
-      if (uri == null) {
+      if (target == null) {
         throw new IllegalStateException("uri is required");
       }
       return new RedisFanout(this);

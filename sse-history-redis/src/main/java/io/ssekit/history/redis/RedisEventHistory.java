@@ -1,14 +1,9 @@
 package io.ssekit.history.redis;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.ssekit.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
@@ -23,9 +18,10 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * An {@link EventHistory} in Redis, shared by every instance that points at the same Redis: a
@@ -46,9 +42,19 @@ import java.util.function.Function;
  * that instances receive a topic's events in position order even when several append at once;
  * {@code sse-fanout-redis} listens there and does not publish an event twice.
  *
- * <p><b>Epoch.</b> Created with {@code SET NX} by the first instance, and checked by every script:
- * when the key is gone (a flushed or replaced Redis) the next call creates a new epoch, so
- * clients resuming with older ids are told with {@code sse-reset}.
+ * <p><b>Epoch.</b> Created with {@code SET NX} by the first instance. On one Redis every script
+ * checks it: when the key is gone (a flushed or replaced Redis) the next call creates a new
+ * epoch, so clients resuming with older ids are told with {@code sse-reset}. Each topic also
+ * records the epoch it belongs to, and a script refuses a caller with another one, which then
+ * reads the epoch again.
+ *
+ * <p><b>Redis Cluster</b> ({@code redis+cluster://} URIs): a topic's keys and channel share one
+ * hash slot, so appending and publishing stay one atomic step on the topic's shard, published
+ * with sharded pub/sub ({@code SPUBLISH}). The epoch key lives on some other shard, so scripts
+ * cannot check it: each stream start reads it afresh instead, and the epoch each topic records
+ * catches an instance still appending with an old one. A shard that lost its data loses only its
+ * topics: their positions start again above the old ones, and clients resuming on them get
+ * {@code sse-reset}.
  *
  * <p><b>Bounds.</b> At most {@code maxEventsPerTopic} events per topic (exact {@code MAXLEN}),
  * none older than {@code maxAge} (exact {@code MINID} on append, and never replayed once older),
@@ -60,8 +66,8 @@ import java.util.function.Function;
 public final class RedisEventHistory implements EventHistory {
   private static final String EPOCH_ERROR = "SSEKIT_EPOCH";
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
+  private final RedisTarget.Connection redis;
+  private final boolean cluster;
   private final RedisKeys keys;
   private final int maxEventsPerTopic;
   private final Duration maxAge;
@@ -76,18 +82,8 @@ public final class RedisEventHistory implements EventHistory {
     this.maxEventsPerTopic = builder.maxEventsPerTopic;
     this.maxAge = builder.maxAge;
     this.idleTopicExpiry = builder.idleTopicExpiry;
-    this.client = RedisClient.create(builder.uri);
-    client.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(builder.commandTimeout))
-        .build());
-    try {
-      this.connection = client.connect(StringCodec.UTF8);
-    } catch (RuntimeException e) {
-      client.shutdown();
-      throw new IllegalStateException("cannot connect to Redis at " + builder.uri.toString()
-          .replaceAll("//[^@/]*@", "//***@") + ": " + e.getMessage(), e);
-    }
+    this.cluster = builder.target.isCluster();
+    this.redis = builder.target.connect(builder.commandTimeout);
   }
 
   public static Builder builder() {
@@ -97,10 +93,10 @@ public final class RedisEventHistory implements EventHistory {
   @Override
   public CompletionStage<StoredEvent> append(String topic, String name, String data) {
     Objects.requireNonNull(data, "data");
-    return withEpoch(current -> run(append, scriptKeys(topic), current, name == null ? "0" : "1",
-        name == null ? "" : name, data, Integer.toString(maxEventsPerTopic),
-        Long.toString(maxAge.toMillis()), Long.toString(idleTopicExpiry.toMillis()),
-        keys.channel(topic))
+    return withEpoch(false, (current, adopt) -> run(append, scriptKeys(topic), current, adopt,
+        name == null ? "0" : "1", name == null ? "" : name, data,
+        Integer.toString(maxEventsPerTopic), Long.toString(maxAge.toMillis()),
+        Long.toString(idleTopicExpiry.toMillis()), redis.publishCommand())
         .thenApply(result -> new StoredEvent(current, topic, (Long) result, name, data)));
   }
 
@@ -110,15 +106,16 @@ public final class RedisEventHistory implements EventHistory {
       throw new IllegalArgumentException("a replay needs at least one topic");
     }
     List<String> ordered = List.copyOf(new LinkedHashSet<>(topics));
-    return withEpoch(current -> {
+    // On a cluster no script can check the epoch key, so each stream start reads it afresh.
+    return withEpoch(cluster, (current, adopt) -> {
       boolean foreign = after != null && !after.epoch().equals(current);
       List<CompletableFuture<TopicState>> states = new ArrayList<>();
       for (String topic : ordered) {
         OptionalLong position = after == null ? OptionalLong.empty() : after.position(topic);
         String mode = foreign ? "all"
             : position.isPresent() ? Long.toString(position.getAsLong()) : "none";
-        states.add(run(replay, scriptKeys(topic), current, mode, Long.toString(maxAge.toMillis()),
-            Long.toString(idleTopicExpiry.toMillis()))
+        states.add(run(replay, scriptKeys(topic), current, adopt, mode,
+            Long.toString(maxAge.toMillis()), Long.toString(idleTopicExpiry.toMillis()))
             .thenApply(result -> TopicState.parse(current, topic, (List<?>) result)));
       }
       return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -135,9 +132,12 @@ public final class RedisEventHistory implements EventHistory {
     });
   }
 
-  /** Whether the connection to Redis is up now (for health checks); never blocks. */
+  /**
+   * Whether the connection to Redis is up now (on a cluster, to every master), for health
+   * checks; never blocks.
+   */
   public boolean isConnected() {
-    return !closed && connection.isOpen();
+    return !closed && redis.isUp();
   }
 
   /** The history's current epoch, as Redis holds it (created if missing). */
@@ -151,37 +151,42 @@ public final class RedisEventHistory implements EventHistory {
       return;
     }
     closed = true;
-    connection.close();
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    redis.close();
   }
 
   // --- internals ---
 
+  /** The keys a script of {@code topic} uses; on one Redis, the epoch key too. */
   private String[] scriptKeys(String topic) {
-    return new String[] {keys.stream(topic), keys.meta(topic), keys.epoch()};
+    return cluster
+        ? new String[] {keys.stream(topic), keys.meta(topic), keys.channel(topic)}
+        : new String[] {keys.stream(topic), keys.meta(topic), keys.channel(topic), keys.epoch()};
   }
 
-
   /**
-   * Runs {@code call} with the current epoch; when a script says the epoch key is gone, learns
-   * the new epoch and runs it once more.
+   * Runs {@code call} with the epoch (read from Redis just now when {@code fresh}, else the one
+   * known) and whether it was just read. When a script refuses the epoch, reads it again and
+   * runs {@code call} once more with it.
    */
-  private <T> CompletionStage<T> withEpoch(Function<String, CompletionStage<T>> call) {
+  private <T> CompletionStage<T> withEpoch(boolean fresh,
+      BiFunction<String, String, CompletionStage<T>> call) {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the history is closed"));
     }
-    return currentEpoch().thenCompose(current -> call.apply(current).handle((value, failure) -> {
-      if (failure == null) {
-        return CompletableFuture.completedFuture(value);
-      }
-      if (isEpochError(failure)) {
-        forgetEpoch(current);
-        return currentEpoch().thenCompose(call);
-      }
-      return CompletableFuture.<T>failedFuture(LuaScript.unwrap(failure));
-    }).thenCompose(stage -> stage));
+    return (fresh ? readEpoch() : currentEpoch()).thenCompose(current ->
+        call.apply(current, fresh ? "1" : "0").handle((value, failure) -> {
+          if (failure == null) {
+            return CompletableFuture.completedFuture(value);
+          }
+          if (isEpochError(failure)) {
+            forgetEpoch(current);
+            return readEpoch().thenCompose(now -> call.apply(now, "1"));
+          }
+          return CompletableFuture.<T>failedFuture(LuaScript.unwrap(failure));
+        }).thenCompose(stage -> stage));
   }
 
+  /** The epoch known, or read from Redis once for every caller waiting on it. */
   private CompletableFuture<String> currentEpoch() {
     while (true) {
       CompletableFuture<String> known = epoch.get();
@@ -190,21 +195,43 @@ public final class RedisEventHistory implements EventHistory {
       }
       CompletableFuture<String> fresh = new CompletableFuture<>();
       if (epoch.compareAndSet(known, fresh)) {
-        String key = keys.epoch();
-        connection.async().set(key, Cursor.newEpoch(), SetArgs.Builder.nx())
-            .thenCompose(ignored -> connection.async().get(key))
-            .whenComplete((value, failure) -> {
-              if (failure != null) {
-                fresh.completeExceptionally(LuaScript.unwrap(failure));
-              } else if (value == null) {
-                fresh.completeExceptionally(new IllegalStateException("no epoch in Redis"));
-              } else {
-                fresh.complete(value);
-              }
-            });
+        fetchEpoch().whenComplete((value, failure) -> {
+          if (failure != null) {
+            fresh.completeExceptionally(failure);
+          } else {
+            fresh.complete(value);
+          }
+        });
         return fresh;
       }
     }
+  }
+
+  /** The epoch read from Redis now; it becomes the one known. */
+  private CompletableFuture<String> readEpoch() {
+    return fetchEpoch().thenApply(value -> {
+      epoch.set(CompletableFuture.completedFuture(value));
+      return value;
+    });
+  }
+
+  /** Reads the epoch key, creating it first when it is missing. */
+  private CompletableFuture<String> fetchEpoch() {
+    String key = keys.epoch();
+    RedisClusterAsyncCommands<String, String> commands = redis.commands();
+    return commands.get(key).toCompletableFuture().thenCompose(value -> value != null
+        ? CompletableFuture.completedFuture(value)
+        : commands.set(key, Cursor.newEpoch(), SetArgs.Builder.nx())
+            .thenCompose(ignored -> commands.get(key)).toCompletableFuture())
+        .handle((value, failure) -> {
+          if (failure != null) {
+            throw new CompletionException(LuaScript.unwrap(failure));
+          }
+          if (value == null) {
+            throw new IllegalStateException("no epoch in Redis");
+          }
+          return value;
+        });
   }
 
   private void forgetEpoch(String stale) {
@@ -219,7 +246,7 @@ public final class RedisEventHistory implements EventHistory {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the history is closed"));
     }
-    return script.<Object>run(connection.async(), ScriptOutputType.MULTI, scriptKeys, args)
+    return script.<Object>run(redis.commands(), ScriptOutputType.MULTI, scriptKeys, args)
         .thenApply(RedisEventHistory::unwrapMulti);
   }
 
@@ -296,7 +323,7 @@ public final class RedisEventHistory implements EventHistory {
 
   /** Configuration of a {@link RedisEventHistory}. */
   public static final class Builder {
-    private RedisURI uri;
+    private RedisTarget target;
     private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
     private int maxEventsPerTopic = 1000;
     private Duration maxAge = Duration.ofHours(24);
@@ -306,14 +333,14 @@ public final class RedisEventHistory implements EventHistory {
     private Builder() {}
 
     /**
-     * The Redis to use: {@code redis://[password@]host:port[/db]}, {@code rediss://} for TLS,
-     * with Lettuce's query options ({@code ?timeout=}, ...).
+     * The Redis to use: {@code redis://[password@]host:port[/db]} ({@code rediss://} for TLS),
+     * or a cluster {@code redis+cluster://host1:port1,host2:port2}; see {@link RedisTarget}.
      */
     public Builder uri(String value) {
       try {
-        this.uri = RedisURI.create(Objects.requireNonNull(value, "uri"));
+        this.target = RedisTarget.parse(value);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("uri: not a Redis URI (" + e.getMessage() + ")", e);
+        throw new IllegalArgumentException("uri: " + e.getMessage(), e);
       }
       return this;
     }
@@ -353,7 +380,7 @@ public final class RedisEventHistory implements EventHistory {
 
     /** Connects to Redis and returns the history. */
     public RedisEventHistory build() {
-      if (uri == null) {
+      if (target == null) {
         throw new IllegalStateException("uri is required");
       }
       if (idleTopicExpiry.compareTo(maxAge) < 0) {

@@ -7,8 +7,8 @@ package io.ssekit.history.redis;
  *
  * <ul>
  *   <li>{@code <prefix>{<topic>}:s}: the topic's events, a stream;</li>
- *   <li>{@code <prefix>{<topic>}:m}: its positions, a hash ({@code base}, {@code seq},
- *       {@code ms}, {@code pub});</li>
+ *   <li>{@code <prefix>{<topic>}:m}: its positions and epoch, a hash ({@code base},
+ *       {@code seq}, {@code ms}, {@code pub}, {@code epoch});</li>
  *   <li>{@code <prefix>{<topic>}:c}: the channel its events are published on;</li>
  *   <li>{@code <prefix>epoch}: the history's epoch.</li>
  * </ul>

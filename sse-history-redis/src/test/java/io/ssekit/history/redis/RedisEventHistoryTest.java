@@ -13,6 +13,7 @@ import io.ssekit.spi.Providers;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.Settings;
 import io.ssekit.spi.StoredEvent;
+import io.ssekit.testkit.RedisExtension;
 import io.ssekit.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,23 +29,25 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the Redis history adds to the contract: sharing, faults of Redis, configuration. */
 class RedisEventHistoryTest {
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  @RegisterExtension
+  final RedisExtension<RedisServer> server = RedisExtension.server();
   RedisServer redis;
   final List<EventHistory> histories = new ArrayList<>();
 
   @BeforeEach
-  void startRedis() {
-    redis = RedisServer.start();
+  void redisOfThisTest() {
+    redis = server.redis();
   }
 
   @AfterEach
-  void stopAll() {
+  void closeHistories() {
     histories.forEach(EventHistory::close);
-    redis.close();
   }
 
   RedisEventHistory open() {
