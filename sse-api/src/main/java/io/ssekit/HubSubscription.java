@@ -188,9 +188,11 @@ final class HubSubscription implements Subscription {
       return;
     }
     if (!replay.complete()) {
+      // Goes on from where the history says, even below where the stream was: after the reset,
+      // an event there is new to the client (a history restored from older data reuses them).
       for (String topic : replay.incomplete()) {
         int i = Arrays.binarySearch(topics, topic);
-        positions[i] = Math.max(positions[i], replay.start().position(topic).orElseThrow());
+        positions[i] = replay.start().position(topic).orElseThrow();
       }
       if (!sink.offer(null, resetFrame("gap", replay.incomplete()))
           || !sink.offer(null, SseEncoder.idOnly(cursorText()))) {
@@ -305,14 +307,15 @@ final class HubSubscription implements Subscription {
    * them, so that every event published after {@code subscribe} returned is written.
    */
   private void startBeforeLiveEventsOfNewTopics(Replay replay) {
-    if (pending.isEmpty() || !replay.complete()) {
+    if (pending.isEmpty()) {
       return;
     }
     boolean[] seen = new boolean[topics.length];
     for (Pending live : pending) {
       StoredEvent event = live.event();
       int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
-      if (i < 0 || seen[i] || !event.epoch().equals(epoch)) {
+      if (i < 0 || seen[i] || !event.epoch().equals(epoch)
+          || replay.incomplete().contains(event.topic())) {
         continue;
       }
       seen[i] = true;

@@ -101,8 +101,18 @@ class HubCatchUpTest {
 
   /** A history whose replays can be held back, as a slow store's would be. */
   static final class GatedHistory implements EventHistory {
-    private final MemoryEventHistory inner = MemoryEventHistory.builder().build();
+    private final MemoryEventHistory inner;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
+    private volatile Replay nextAnswer;
+
+    GatedHistory(int maxEventsPerTopic) {
+      inner = MemoryEventHistory.builder().maxEventsPerTopic(maxEventsPerTopic).build();
+    }
+
+    /** The next replay answers {@code answer}, as a store that went back to older data would. */
+    void answerNextReplay(Replay answer) {
+      nextAnswer = answer;
+    }
 
     void hold() {
       gate = new CompletableFuture<>();
@@ -119,7 +129,10 @@ class HubCatchUpTest {
 
     @Override
     public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
-      return gate.thenCompose(open -> inner.replay(after, topics));
+      Replay answer = nextAnswer;
+      nextAnswer = null;
+      return answer != null ? CompletableFuture.completedFuture(answer)
+          : gate.thenCompose(open -> inner.replay(after, topics));
     }
 
     @Override
@@ -235,7 +248,7 @@ class HubCatchUpTest {
   @Test
   void aTopicMissedWhileAnotherCatchesUpGetsItsGapFilledBeforeItsLiveEvents() {
     CutFanout fanout = new CutFanout();
-    GatedHistory history = new GatedHistory();
+    GatedHistory history = new GatedHistory(100);
     hub = SseHub.builder().history(history).fanout(fanout).build();
     RecordingSink sink = new RecordingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
@@ -258,5 +271,58 @@ class HubCatchUpTest {
     assertEquals(List.of("b1", "b2", "b3"), got.stream().filter(d -> d.startsWith("b")).toList(),
         "b's gap is filled before its live event: " + got);
     assertFalse(sink.ended(), "the stream stays open");
+  }
+
+  @Test
+  void afterAGapTheStreamGoesOnFromWhereTheHistorySaysEvenBelowWhereItWas() {
+    CutFanout fanout = new CutFanout();
+    GatedHistory history = new GatedHistory(100);
+    hub = SseHub.builder().history(history).fanout(fanout).build();
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("t"), null, sink);
+    publish(hub, "t", "e1");
+    publish(hub, "t", "e2");
+    await().atMost(WAIT).until(() -> sink.data().size() == 2);
+    Cursor atE1 = Cursor.parse(sink.events().get(0).id()).orElseThrow();
+
+    // The store went back to e1 (restored from older data) and will reuse e2's position.
+    history.answerNextReplay(new Replay(atE1, List.of(), Set.of("t")));
+    fanout.cut();
+    fanout.reconnect(Set.of("t"));
+    await().atMost(WAIT).until(() -> sink.frames().stream()
+        .anyMatch(f -> "sse-reset".equals(f.event())));
+    long reused = atE1.position("t").getAsLong() + 1;
+    fanout.deliverLate(new StoredEvent(atE1.epoch(), "t", reused, null, "after the restore"));
+
+    await().atMost(WAIT).until(() -> sink.data().contains("after the restore"));
+    assertFalse(sink.ended(), "the stream stays open");
+  }
+
+  @Test
+  void aGapOnOneTopicDoesNotLoseTheFirstLiveEventOfANewOne() {
+    CutFanout fanout = new CutFanout();
+    GatedHistory history = new GatedHistory(2);
+    hub = SseHub.builder().history(history).fanout(fanout).build();
+    RecordingSink before = new RecordingSink();
+    hub.subscribe(List.of("a"), null, before);
+    publish(hub, "a", "a1");
+    await().atMost(WAIT).until(() -> before.data().size() == 1);
+    String idAfterA1 = before.lastId();
+    for (int i = 2; i <= 5; i++) {
+      publish(hub, "a", "a" + i); // a2 and a3 are trimmed: resuming after a1 is a gap
+    }
+
+    history.hold(); // the replay is read late ...
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("a", "b"), idAfterA1, sink);
+    publish(hub, "b", "b1"); // ... after b1, published once subscribe returned
+    history.release();
+
+    await().atMost(WAIT).until(() -> sink.data().contains("b1"));
+    assertEquals(List.of("a4", "a5", "b1"), sink.data().stream()
+        .filter(d -> !d.startsWith("{")).toList());
+    Frame reset = sink.frames().stream().filter(f -> "sse-reset".equals(f.event()))
+        .findFirst().orElseThrow();
+    assertEquals("{\"reason\":\"gap\",\"topics\":[\"a\"]}", reset.data());
   }
 }
