@@ -31,17 +31,27 @@ public final class RedisServer implements TestRedis {
   private final int port;
   private final Path dir;
   private final boolean clusterNode;
+  private final List<String> extraArgs;
   private Process process;
 
-  private RedisServer(int port, Path dir, boolean clusterNode) {
+  private RedisServer(int port, Path dir, boolean clusterNode, List<String> extraArgs) {
     this.port = port;
     this.dir = dir;
     this.clusterNode = clusterNode;
+    this.extraArgs = extraArgs;
   }
 
   /** Starts a server on a free port. */
   public static RedisServer start() {
-    return start(false);
+    return start(false, List.of());
+  }
+
+  /**
+   * Starts a server on a free port with more {@code redis-server} options, kept across
+   * restarts: {@code start("--requirepass", "secret")}, TLS options, ...
+   */
+  public static RedisServer start(String... options) {
+    return start(false, List.of(options));
   }
 
   /**
@@ -49,13 +59,13 @@ public final class RedisServer implements TestRedis {
    * them). Its cluster configuration survives {@link #restart}, so it rejoins as the same node.
    */
   static RedisServer startClusterNode() {
-    return start(true);
+    return start(true, List.of());
   }
 
-  private static RedisServer start(boolean clusterNode) {
+  private static RedisServer start(boolean clusterNode, List<String> extraArgs) {
     try {
       RedisServer server = new RedisServer(clusterNode ? freePortWithBusPort() : freePort(),
-          Files.createTempDirectory("redis"), clusterNode);
+          Files.createTempDirectory("redis"), clusterNode, extraArgs);
       server.launch();
       return server;
     } catch (IOException e) {
@@ -190,6 +200,7 @@ public final class RedisServer implements TestRedis {
           dir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "2000",
           "--cluster-require-full-coverage", "no"));
     }
+    command.addAll(extraArgs);
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(dir.resolve("redis.out").toFile()).start();
@@ -200,7 +211,8 @@ public final class RedisServer implements TestRedis {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (true) {
       try {
-        if (command("PING").equals("+PONG")) {
+        String pong = command("PING");
+        if (pong.equals("+PONG") || pong.startsWith("-NOAUTH")) {
           return;
         }
       } catch (UncheckedIOException notYet) {
@@ -221,6 +233,15 @@ public final class RedisServer implements TestRedis {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A port free on the loopback address now, for a second listener (TLS, say). */
+  public static int freeLoopbackPort() {
+    try {
+      return freePort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -31,6 +31,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -59,8 +62,8 @@ import reactor.core.Disposable;
  */
 public final class RedisFanout implements Fanout {
   private static final Logger LOG = LoggerFactory.getLogger(RedisFanout.class);
-  /** The node of a topic whose subscription failed after its slot moved. */
-  private static final String NOT_SUBSCRIBED = "";
+  /** The longest pause between attempts to subscribe again. */
+  private static final long MAX_RETRY_PAUSE_MILLIS = 2000;
 
   private final RedisTarget.Connection redis;
   private final RedisKeys keys;
@@ -173,8 +176,8 @@ public final class RedisFanout implements Fanout {
         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
           if (connection == pubSub && cut && !closed) {
             Set<String> current = Set.copyOf(topics);
-            subscribeAgain(pubSub.async().subscribe(channels(current)).toCompletableFuture(),
-                current, () -> cut = false);
+            subscribeAgain(() -> pubSub.async().subscribe(channels(current))
+                .toCompletableFuture(), current, () -> cut = false, () -> true);
           }
         }
       });
@@ -206,7 +209,7 @@ public final class RedisFanout implements Fanout {
   private final class Sharded implements Subscriptions {
     private final RedisClusterClient client;
     private final StatefulRedisClusterPubSubConnection<String, String> pubSub;
-    /** Topic to the id of the node it is subscribed on, or {@link #NOT_SUBSCRIBED}. */
+    /** Topic to the id of the node it is subscribed on. */
     private final Map<String, String> routes = new ConcurrentHashMap<>();
     /** Node connections used so far, to the id of their node. */
     private final Map<RedisChannelHandler<?, ?>, String> nodes = new ConcurrentHashMap<>();
@@ -281,7 +284,8 @@ public final class RedisFanout implements Fanout {
     private void resubscribeOn(RedisChannelHandler<?, ?> connection) {
       String node = nodes.get(connection);
       Set<String> here = topicsOn(node);
-      subscribeAgain(ssubscribe(node, here), here, () -> cut.remove(connection));
+      subscribeAgain(() -> ssubscribe(node, here), here, () -> cut.remove(connection),
+          () -> true);
     }
 
     private Set<String> topicsOn(String node) {
@@ -342,12 +346,8 @@ public final class RedisFanout implements Fanout {
       }
       LOG.info("{} topics moved to other Redis Cluster nodes; subscribing there", moved.size());
       suspended.addAll(moved.keySet());
-      moved.forEach((topic, owner) -> subscribeAgain(ssubscribe(owner, Set.of(topic))
-          .whenComplete((done, failure) -> {
-            if (failure != null) {
-              routes.replace(topic, owner, NOT_SUBSCRIBED); // the next change tries again
-            }
-          }), Set.of(topic), () -> { }));
+      moved.forEach((topic, owner) -> subscribeAgain(() -> ssubscribe(owner, Set.of(topic)),
+          Set.of(topic), () -> { }, () -> owner.equals(routes.get(topic))));
     }
 
     private String ownerOf(String channel) {
@@ -360,21 +360,40 @@ public final class RedisFanout implements Fanout {
   }
 
   /**
-   * Once {@code subscribed} completes, runs {@code then}, says {@code topics} may have missed
-   * events, and only then delivers their events again (the listener first puts their streams
-   * into catching up; what was dropped meanwhile, the history holds). A failure is logged and
-   * retried at the next reconnect.
+   * Subscribes {@code topics} again with {@code subscribe}; once that succeeds, runs {@code then},
+   * says the topics may have missed events, and only then delivers their events again (the
+   * listener first puts their streams into catching up; what was dropped meanwhile, the history
+   * holds). A failed attempt is retried with growing pauses for as long as the fanout is open and
+   * {@code stillWanted} says so: until then the topics stay suspended, never silently gapped.
    */
-  private void subscribeAgain(CompletableFuture<Void> subscribed, Set<String> topics,
-      Runnable then) {
+  private void subscribeAgain(Supplier<CompletableFuture<Void>> subscribe, Set<String> topics,
+      Runnable then, BooleanSupplier stillWanted) {
+    subscribeAgain(subscribe, topics, then, stillWanted, 0);
+  }
+
+  private void subscribeAgain(Supplier<CompletableFuture<Void>> subscribe, Set<String> topics,
+      Runnable then, BooleanSupplier stillWanted, int attempt) {
     if (topics.isEmpty()) {
       then.run();
       return;
     }
+    CompletableFuture<Void> subscribed;
+    try {
+      subscribed = subscribe.get();
+    } catch (RuntimeException e) {
+      subscribed = CompletableFuture.failedFuture(e);
+    }
     subscribed.whenComplete((done, failure) -> {
       if (failure != null) {
-        LOG.warn("subscribing again after a Redis reconnect failed; retried at the next"
-            + " reconnect", LuaScript.unwrap(failure));
+        if (closed || !stillWanted.getAsBoolean()) {
+          return;
+        }
+        long pause = Math.min(MAX_RETRY_PAUSE_MILLIS, 50L << Math.min(attempt, 10));
+        LOG.warn("subscribing {} topics again failed (attempt {}); retrying in {} ms: {}",
+            topics.size(), attempt + 1, pause, LuaScript.unwrap(failure).toString());
+        CompletableFuture.runAsync(
+            () -> subscribeAgain(subscribe, topics, then, stillWanted, attempt + 1),
+            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS));
         return;
       }
       then.run();

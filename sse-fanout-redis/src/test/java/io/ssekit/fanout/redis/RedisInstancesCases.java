@@ -49,9 +49,13 @@ abstract class RedisInstancesCases {
   }
 
   SseHub instance() {
+    return instance(redis().uri());
+  }
+
+  SseHub instance(String uri) {
     SseHub hub = SseHub.builder()
-        .history(RedisEventHistory.builder().uri(redis().uri()).maxEventsPerTopic(10_000).build())
-        .fanout(RedisFanout.builder().uri(redis().uri()).build())
+        .history(RedisEventHistory.builder().uri(uri).maxEventsPerTopic(10_000).build())
+        .fanout(RedisFanout.builder().uri(uri).build())
         .build();
     open.add(hub);
     return hub;
