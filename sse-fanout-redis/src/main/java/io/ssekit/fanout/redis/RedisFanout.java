@@ -15,6 +15,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.ssekit.history.redis.LuaScript;
 import io.ssekit.history.redis.RedisKeys;
+import io.ssekit.history.redis.RedisModuleBuilder;
 import io.ssekit.history.redis.RedisTarget;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
@@ -77,9 +78,9 @@ public final class RedisFanout implements Fanout {
   private volatile Listener listener;
   private volatile boolean closed;
 
-  private RedisFanout(Builder builder) {
-    this.keys = new RedisKeys(builder.keyPrefix);
-    this.redis = builder.target.connect(builder.commandTimeout);
+  private RedisFanout(RedisKeys keys, RedisTarget.Connection redis) {
+    this.keys = keys;
+    this.redis = redis;
   }
 
   public static Builder builder() {
@@ -478,48 +479,13 @@ public final class RedisFanout implements Fanout {
     }
   }
 
-  /** Configuration of a {@link RedisFanout}. */
-  public static final class Builder {
-    private RedisTarget target;
-    private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
-    private Duration commandTimeout = Duration.ofSeconds(5);
-
+  /** Configuration of a {@link RedisFanout}: the same Redis and key prefix as the history's. */
+  public static final class Builder extends RedisModuleBuilder<Builder> {
     private Builder() {}
-
-    /**
-     * The Redis to use, as for the Redis history: {@code redis://}, {@code rediss://}, or a
-     * cluster {@code redis+cluster://host1:port1,host2:port2}; see {@link RedisTarget}.
-     */
-    public Builder uri(String value) {
-      try {
-        this.target = RedisTarget.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("uri: " + e.getMessage(), e);
-      }
-      return this;
-    }
-
-    /** The key prefix; the same as the Redis history's (default {@code ssekit:}). */
-    public Builder keyPrefix(String value) {
-      this.keyPrefix = new RedisKeys(value).prefix();
-      return this;
-    }
-
-    /** How long a command may take before its stage fails (default 5 s). */
-    public Builder commandTimeout(Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException("commandTimeout must be positive, was " + value);
-      }
-      this.commandTimeout = value;
-      return this;
-    }
 
     /** Connects to Redis and returns the fanout (not started). */
     public RedisFanout build() {
-      if (target == null) {
-        throw new IllegalStateException("uri is required");
-      }
-      return new RedisFanout(this);
+      return new RedisFanout(keys(), target().connect(commandTimeout()));
     }
   }
 }

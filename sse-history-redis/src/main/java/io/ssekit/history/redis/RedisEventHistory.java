@@ -78,12 +78,12 @@ public final class RedisEventHistory implements EventHistory {
   private volatile boolean closed;
 
   private RedisEventHistory(Builder builder) {
-    this.keys = new RedisKeys(builder.keyPrefix);
+    this.keys = builder.keys();
     this.maxEventsPerTopic = builder.maxEventsPerTopic;
     this.maxAge = builder.maxAge;
     this.idleTopicExpiry = builder.idleTopicExpiry;
-    this.cluster = builder.target.isCluster();
-    this.redis = builder.target.connect(builder.commandTimeout);
+    this.cluster = builder.target().isCluster();
+    this.redis = builder.target().connect(builder.commandTimeout());
   }
 
   public static Builder builder() {
@@ -322,34 +322,12 @@ public final class RedisEventHistory implements EventHistory {
   }
 
   /** Configuration of a {@link RedisEventHistory}. */
-  public static final class Builder {
-    private RedisTarget target;
-    private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
+  public static final class Builder extends RedisModuleBuilder<Builder> {
     private int maxEventsPerTopic = 1000;
     private Duration maxAge = Duration.ofHours(24);
     private Duration idleTopicExpiry = Duration.ofHours(24);
-    private Duration commandTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
-
-    /**
-     * The Redis to use: {@code redis://[password@]host:port[/db]} ({@code rediss://} for TLS),
-     * or a cluster {@code redis+cluster://host1:port1,host2:port2}; see {@link RedisTarget}.
-     */
-    public Builder uri(String value) {
-      try {
-        this.target = RedisTarget.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("uri: " + e.getMessage(), e);
-      }
-      return this;
-    }
-
-    /** The prefix of every key (default {@code ssekit:}); several apps can share one Redis. */
-    public Builder keyPrefix(String value) {
-      this.keyPrefix = new RedisKeys(value).prefix();
-      return this;
-    }
 
     /** At most this many events per topic (default 1000). */
     public Builder maxEventsPerTopic(int value) {
@@ -372,29 +350,14 @@ public final class RedisEventHistory implements EventHistory {
       return this;
     }
 
-    /** How long a command may take before its stage fails (default 5 s). */
-    public Builder commandTimeout(Duration value) {
-      this.commandTimeout = requirePositive("commandTimeout", value);
-      return this;
-    }
-
     /** Connects to Redis and returns the history. */
     public RedisEventHistory build() {
-      if (target == null) {
-        throw new IllegalStateException("uri is required");
-      }
+      target();
       if (idleTopicExpiry.compareTo(maxAge) < 0) {
         throw new IllegalArgumentException("idleTopicExpiry (" + idleTopicExpiry
             + ") must not be shorter than maxAge (" + maxAge + ")");
       }
       return new RedisEventHistory(this);
-    }
-
-    private static Duration requirePositive(String name, Duration value) {
-      if (value == null || value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
   }
 }

@@ -18,17 +18,11 @@ public final class RedisEventHistoryProvider implements EventHistoryProvider {
 
   @Override
   public EventHistory create(Settings settings) {
-    RedisEventHistory.Builder builder = RedisEventHistory.builder()
+    return RedisEventHistory.builder()
         .maxEventsPerTopic(settings.positiveInt("maxEventsPerTopic", 1000))
         .maxAge(settings.duration("maxAge", Duration.ofHours(24)))
         .idleTopicExpiry(settings.duration("idleTopicExpiry", Duration.ofHours(24)))
-        .commandTimeout(settings.duration("commandTimeout", Duration.ofSeconds(5)));
-    settings.string("keyPrefix").ifPresent(builder::keyPrefix);
-    try {
-      builder.uri(settings.requireString("uri"));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(settings.fullName("uri") + ": " + e.getMessage(), e);
-    }
-    return builder.build();
+        .settings(settings)
+        .build();
   }
 }
