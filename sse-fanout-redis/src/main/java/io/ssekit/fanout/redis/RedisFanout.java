@@ -260,7 +260,12 @@ public final class RedisFanout implements Fanout {
 
     @Override
     public synchronized CompletableFuture<Void> subscribe(String topic) {
-      String node = ownerOf(keys.channel(topic));
+      String node;
+      try {
+        node = ownerOf(keys.channel(topic));
+      } catch (IllegalStateException unserved) {
+        return CompletableFuture.failedFuture(unserved);
+      }
       routes.put(topic, node);
       return ssubscribe(node, Set.of(topic));
     }
