@@ -87,8 +87,25 @@ final class HubSubscription implements Subscription {
     }
   }
 
-  /** The history's answer, or its failure. */
-  synchronized void start(Replay replay, Throwable failure) {
+  /**
+   * The history's answer, or its failure. A history that answers what the stream cannot use
+   * (a start without one of its topics, say) ends the stream rather than leave it waiting.
+   */
+  void started(Replay replay, Throwable failure) {
+    guarded(() -> start(replay, failure));
+  }
+
+  /** Runs a step on an answer of the history; one that throws ends the stream. */
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "stream " + topicSet + " ended: " + e.getMessage(), e);
+      end();
+    }
+  }
+
+  private synchronized void start(Replay replay, Throwable failure) {
     if (state != State.STARTING) {
       return;
     }
@@ -164,7 +181,7 @@ final class HubSubscription implements Subscription {
         attempt = ++attempts;
       }
       if (failure == null || attempt >= CATCH_UP_ATTEMPTS) {
-        then.accept(replay, failure);
+        guarded(() -> then.accept(replay, failure));
       } else {
         long pauseMillis = Math.min(2000, 50L << attempt);
         CompletableFuture.runAsync(() -> readMissed(from, then),

@@ -152,7 +152,7 @@ public final class SseHub implements AutoCloseable {
     Cursor after = cursor;
     CompletableFuture.allOf(ready)
         .thenCompose(registered -> replay(after, topicSet))
-        .whenComplete(stream::start);
+        .whenComplete(stream::started);
     if (closed) {
       stream.end();
     }

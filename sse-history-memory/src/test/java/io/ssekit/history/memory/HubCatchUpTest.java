@@ -14,6 +14,7 @@ import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RecordingSink.Frame;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -324,5 +325,19 @@ class HubCatchUpTest {
     Frame reset = sink.frames().stream().filter(f -> "sse-reset".equals(f.event()))
         .findFirst().orElseThrow();
     assertEquals("{\"reason\":\"gap\",\"topics\":[\"a\"]}", reset.data());
+  }
+
+  @Test
+  void aHistoryAnswerTheStreamCannotUseEndsItInsteadOfLeavingItWaiting() {
+    GatedHistory history = new GatedHistory(100);
+    hub = SseHub.builder().history(history).fanout(new CutFanout()).build();
+    String epoch = history.replay(null, Set.of("t")).toCompletableFuture().join().start().epoch();
+    // A start cursor without the requested topic: nothing the stream could resume from.
+    history.answerNextReplay(new Replay(Cursor.of(epoch, Map.of("other", 1L)),
+        List.of(), Set.of()));
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("t"), null, sink);
+
+    await().atMost(WAIT).until(sink::ended);
   }
 }
