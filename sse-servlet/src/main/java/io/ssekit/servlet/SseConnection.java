@@ -65,6 +65,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private boolean closed;
   private boolean completed;
   private Subscription subscription;
+  /** Closed, with the hub registration and connection slot still to release. */
+  private boolean unreleased;
 
   private volatile long lastQueuedNanos;
 
@@ -206,6 +208,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         closeAndComplete();
       }
     }
+    releaseFromHub();
   }
 
   @Override
@@ -226,6 +229,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         synchronized (io) {
           more = drainStep();
         }
+        releaseFromHub();
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("write to {} failed; closing it", this, e);
@@ -327,6 +331,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
       release();
     }
+    releaseFromHub();
   }
 
   @Override
@@ -366,11 +371,14 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         }
       }
     }
+    releaseFromHub();
   }
 
-  /** Releases the stream's hub registration and connection slot; idempotent. */
+  /**
+   * Closes the stream: drops its queue and leaves the hub registration and connection slot to
+   * {@link #releaseFromHub}; idempotent. May run under {@code io}.
+   */
   private void release() {
-    Subscription registered;
     synchronized (this) {
       if (closed) {
         return;
@@ -378,6 +386,27 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       closed = true;
       queue.clear();
       queuedBytes = 0;
+      unreleased = true;
+    }
+  }
+
+  /**
+   * Releases the hub registration and connection slot of a closed stream, once, and never while
+   * this thread holds {@code io}: the hub's subscription writes into this connection (taking
+   * {@code io}) while holding its own lock, so closing it under {@code io} would take the two in
+   * the other order. A caller still inside an outer {@code io} block leaves it to that block's
+   * end.
+   */
+  private void releaseFromHub() {
+    if (Thread.holdsLock(io)) {
+      return;
+    }
+    Subscription registered;
+    synchronized (this) {
+      if (!unreleased) {
+        return;
+      }
+      unreleased = false;
       registered = subscription;
       subscription = null;
     }
