@@ -1,0 +1,319 @@
+package io.ssekit.auth;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.ssekit.spi.AuthRequest;
+import io.ssekit.spi.AuthResult;
+import io.ssekit.spi.Authenticator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An {@link Authenticator} for JWTs, verified by nimbus-jose-jwt.
+ *
+ * <p><b>Where the token is taken from</b>, first found first: the {@code Authorization: Bearer}
+ * header, the cookie {@code sse_token} (name configurable), the query parameter {@code token}.
+ *
+ * <p><b>What is checked.</b> The signature: HS256 with a shared secret, or RS256/ES256 with
+ * public keys (a PEM file, or a local JWKS file); unsigned tokens ({@code alg: none}) and tokens
+ * signed with another algorithm than the key's (an HS token against an RSA key) are refused. The
+ * claims {@code sub} and {@code exp} are required; {@code exp} and {@code nbf} are checked with
+ * the configured clock skew; {@code iss} and {@code aud} when configured. Tokens longer than
+ * {@code maxTokenLength} are refused unread.
+ *
+ * <p><b>Permissions</b> come from the claim {@code sse}: {@code {"subscribe": [patterns],
+ * "publish": [patterns]}}, patterns as {@link TopicPatterns}; a token without it may do nothing.
+ *
+ * <p><b>Answers.</b> No token: {@code 401} with {@code WWW-Authenticate: Bearer}. A malformed,
+ * forged, expired or otherwise invalid token: {@code 401} with {@code Bearer
+ * error="invalid_token"}. The token never appears in an answer, a message or a log line.
+ */
+public final class JwtAuthenticator implements Authenticator {
+  /** The challenge for a request without a token. */
+  static final String MISSING = "Bearer";
+  /** The challenge for a request whose token is not valid. */
+  static final String INVALID = "Bearer error=\"invalid_token\"";
+
+  private final DefaultJWTProcessor<SecurityContext> processor;
+  private final String cookieName;
+  private final int maxTokenLength;
+
+  private JwtAuthenticator(Builder builder) {
+    this.cookieName = builder.cookieName;
+    this.maxTokenLength = builder.maxTokenLength;
+    this.processor = new DefaultJWTProcessor<>();
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(builder.algorithms,
+        builder.keys));
+    JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
+    if (builder.issuer != null) {
+      exact.issuer(builder.issuer);
+    }
+    DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+        builder.audience, exact.build(), Set.of("sub", "exp"));
+    claims.setMaxClockSkew((int) builder.clockSkew.toSeconds());
+    processor.setJWTClaimsSetVerifier(claims);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public CompletionStage<AuthResult> authenticate(AuthRequest request) {
+    return CompletableFuture.completedFuture(decide(request));
+  }
+
+  private AuthResult decide(AuthRequest request) {
+    Optional<String> token = tokenOf(request);
+    if (token.isEmpty()) {
+      return AuthResult.unauthenticated(MISSING, "a token is required");
+    }
+    if (token.get().length() > maxTokenLength) {
+      return AuthResult.unauthenticated(INVALID, "the token is longer than "
+          + maxTokenLength + " characters");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = processor.process(token.get(), null);
+    } catch (ParseException e) {
+      return AuthResult.unauthenticated(INVALID, "the token is not a JWT");
+    } catch (Exception e) {
+      // BadJOSEException (signature, algorithm, claims) or JOSEException: nimbus's messages
+      // name the failed check and never contain the token.
+      return AuthResult.unauthenticated(INVALID, "the token is not valid: " + e.getMessage());
+    }
+    try {
+      return AuthResult.granted(new JwtPrincipal(claims.getSubject(),
+          patterns(claims, "subscribe"), patterns(claims, "publish"),
+          claims.getExpirationTime().toInstant()));
+    } catch (ParseException | IllegalArgumentException e) {
+      return AuthResult.unauthenticated(INVALID, "the token's sse claim is malformed: "
+          + e.getMessage());
+    }
+  }
+
+  private Optional<String> tokenOf(AuthRequest request) {
+    Optional<String> header = request.header("Authorization")
+        .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(value -> value.substring(7).trim());
+    if (header.isPresent()) {
+      return header.filter(value -> !value.isEmpty());
+    }
+    Optional<String> cookie = request.cookie(cookieName).filter(value -> !value.isEmpty());
+    return cookie.isPresent() ? cookie
+        : request.queryParameter("token").filter(value -> !value.isEmpty());
+  }
+
+  private static TopicPatterns patterns(JWTClaimsSet claims, String kind) throws ParseException {
+    Map<String, Object> sse = claims.getJSONObjectClaim("sse");
+    if (sse == null || sse.get(kind) == null) {
+      return TopicPatterns.NONE;
+    }
+    if (!(sse.get(kind) instanceof List<?> list)) {
+      throw new IllegalArgumentException("sse." + kind + " is not a list");
+    }
+    List<String> patterns = new ArrayList<>();
+    for (Object pattern : list) {
+      if (!(pattern instanceof String text)) {
+        throw new IllegalArgumentException("sse." + kind + " holds a non-string");
+      }
+      patterns.add(text);
+    }
+    return TopicPatterns.of(patterns);
+  }
+
+  /** Configuration of a {@link JwtAuthenticator}: one kind of key is required. */
+  public static final class Builder {
+    private JWKSource<SecurityContext> keys;
+    private Set<JWSAlgorithm> algorithms;
+    private String cookieName = "sse_token";
+    private String issuer;
+    private String audience;
+    private Duration clockSkew = Duration.ofSeconds(30);
+    private int maxTokenLength = 8192;
+
+    private Builder() {}
+
+    /** HS256 with this shared secret, at least 32 bytes. */
+    public Builder hs256Secret(byte[] secret) {
+      Objects.requireNonNull(secret, "secret");
+      if (secret.length < 32) {
+        throw new IllegalArgumentException("the HS256 secret must be at least 32 bytes, was "
+            + secret.length);
+      }
+      return keys(new ImmutableSecret<>(secret.clone()), Set.of(JWSAlgorithm.HS256));
+    }
+
+    /** RS256 or ES256 (P-256) with the public key of a PEM file ({@code BEGIN PUBLIC KEY}). */
+    public Builder publicKeyPem(Path file) {
+      return publicKeyPem(read(file, "publicKeyFile"));
+    }
+
+    /** RS256 or ES256 (P-256) with a PEM public key ({@code BEGIN PUBLIC KEY}). */
+    public Builder publicKeyPem(String pem) {
+      JWK jwk = jwkOf(parsePem(pem));
+      return keys(new ImmutableJWKSet<>(new JWKSet(jwk)), algorithmsOf(List.of(jwk)));
+    }
+
+    /** RS256 and ES256 with the public keys of a local JWKS file. */
+    public Builder jwksFile(Path file) {
+      JWKSet set;
+      try {
+        set = JWKSet.parse(read(file, "jwksFile"));
+      } catch (ParseException e) {
+        throw new IllegalArgumentException("jwksFile: not a JWK set: " + e.getMessage(), e);
+      }
+      if (set.getKeys().isEmpty()) {
+        throw new IllegalArgumentException("jwksFile: the set holds no key");
+      }
+      return keys(new ImmutableJWKSet<>(set.toPublicJWKSet()), algorithmsOf(set.getKeys()));
+    }
+
+    /** The cookie a token may come in (default {@code sse_token}). */
+    public Builder cookieName(String value) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("cookieName must be set");
+      }
+      this.cookieName = value;
+      return this;
+    }
+
+    /** The {@code iss} every token must have (default: not checked). */
+    public Builder issuer(String value) {
+      this.issuer = Objects.requireNonNull(value, "issuer");
+      return this;
+    }
+
+    /** The {@code aud} every token must name (default: not checked). */
+    public Builder audience(String value) {
+      this.audience = Objects.requireNonNull(value, "audience");
+      return this;
+    }
+
+    /** How far clocks may disagree when checking {@code exp} and {@code nbf} (default 30 s). */
+    public Builder clockSkew(Duration value) {
+      if (value == null || value.isNegative()) {
+        throw new IllegalArgumentException("clockSkew must not be negative, was " + value);
+      }
+      this.clockSkew = value;
+      return this;
+    }
+
+    /** Tokens longer than this are refused unread (default 8192 characters). */
+    public Builder maxTokenLength(int value) {
+      if (value < 64) {
+        throw new IllegalArgumentException("maxTokenLength must be at least 64, was " + value);
+      }
+      this.maxTokenLength = value;
+      return this;
+    }
+
+    public JwtAuthenticator build() {
+      if (keys == null) {
+        throw new IllegalStateException("a key is required: hs256Secret, publicKeyPem or "
+            + "jwksFile");
+      }
+      return new JwtAuthenticator(this);
+    }
+
+    private Builder keys(JWKSource<SecurityContext> source, Set<JWSAlgorithm> allowed) {
+      if (keys != null) {
+        throw new IllegalStateException("one kind of key only: hs256Secret, publicKeyPem or "
+            + "jwksFile");
+      }
+      this.keys = source;
+      this.algorithms = allowed;
+      return this;
+    }
+
+    private static String read(Path file, String setting) {
+      try {
+        return Files.readString(file, StandardCharsets.US_ASCII);
+      } catch (IOException e) {
+        throw new UncheckedIOException(setting + ": cannot read " + file, e);
+      }
+    }
+
+    private static PublicKey parsePem(String pem) {
+      String body = pem.replace("-----BEGIN PUBLIC KEY-----", "")
+          .replace("-----END PUBLIC KEY-----", "").replaceAll("\\s", "");
+      if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
+        throw new IllegalArgumentException("not a PEM public key (BEGIN PUBLIC KEY)");
+      }
+      byte[] der;
+      try {
+        der = Base64.getDecoder().decode(body);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("not a PEM public key: bad base64", e);
+      }
+      for (String algorithm : List.of("RSA", "EC")) {
+        try {
+          return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
+        } catch (GeneralSecurityException notThisKind) {
+          // Try the next kind.
+        }
+      }
+      throw new IllegalArgumentException("not an RSA or EC public key");
+    }
+
+    private static JWK jwkOf(PublicKey key) {
+      if (key instanceof RSAPublicKey rsa) {
+        return new RSAKey.Builder(rsa).build();
+      }
+      ECPublicKey ec = (ECPublicKey) key;
+      Curve curve = Curve.forECParameterSpec(ec.getParams());
+      if (!Curve.P_256.equals(curve)) {
+        throw new IllegalArgumentException("an EC key must be on P-256 (ES256), was " + curve);
+      }
+      return new ECKey.Builder(curve, ec).build();
+    }
+
+    private static Set<JWSAlgorithm> algorithmsOf(List<JWK> keys) {
+      Set<JWSAlgorithm> algorithms = new HashSet<>();
+      for (JWK key : keys) {
+        if (key instanceof RSAKey) {
+          algorithms.add(JWSAlgorithm.RS256);
+        } else if (key instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
+          algorithms.add(JWSAlgorithm.ES256);
+        } else {
+          throw new IllegalArgumentException("only RSA and P-256 EC keys are supported, not "
+              + key.getKeyType() + (key instanceof ECKey ec ? " " + ec.getCurve() : ""));
+        }
+      }
+      return Set.copyOf(algorithms);
+    }
+  }
+}
