@@ -152,12 +152,7 @@ final class HubSubscription implements Subscription {
         owed.addAll(missed);
         return;
       }
-      Map<String, Long> at = new TreeMap<>();
-      for (int i = 0; i < topics.length; i++) {
-        if (missed.contains(topics[i])) {
-          at.put(topics[i], positions[i]);
-        }
-      }
+      Map<String, Long> at = positionMap(missed);
       if (at.isEmpty()) {
         return;
       }
@@ -275,9 +270,16 @@ final class HubSubscription implements Subscription {
   }
 
   private Map<String, Long> positionMap() {
+    return positionMap(topicSet);
+  }
+
+  /** This stream's positions of those of its topics that are in {@code which}. */
+  private Map<String, Long> positionMap(Set<String> which) {
     Map<String, Long> at = new TreeMap<>();
     for (int i = 0; i < topics.length; i++) {
-      at.put(topics[i], positions[i]);
+      if (which.contains(topics[i])) {
+        at.put(topics[i], positions[i]);
+      }
     }
     return at;
   }
@@ -289,12 +291,7 @@ final class HubSubscription implements Subscription {
    */
   private void goLive() {
     if (!owed.isEmpty()) {
-      Map<String, Long> at = new TreeMap<>();
-      for (int i = 0; i < topics.length; i++) {
-        if (owed.contains(topics[i])) {
-          at.put(topics[i], positions[i]);
-        }
-      }
+      Map<String, Long> at = positionMap(owed);
       owed.clear();
       if (!at.isEmpty()) {
         state = State.CATCHING_UP;

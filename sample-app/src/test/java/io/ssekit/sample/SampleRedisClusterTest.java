@@ -2,7 +2,6 @@ package io.ssekit.sample;
 
 import io.ssekit.testkit.RedisCluster;
 import io.ssekit.testkit.RedisExtension;
-import io.ssekit.testkit.RedisServer;
 import io.ssekit.testkit.TestRedis;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

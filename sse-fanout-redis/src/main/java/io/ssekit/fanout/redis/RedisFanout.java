@@ -20,7 +20,6 @@ import io.ssekit.history.redis.RedisTarget;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
