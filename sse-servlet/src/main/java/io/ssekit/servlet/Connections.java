@@ -4,10 +4,11 @@ import io.ssekit.SseEncoder;
 import io.ssekit.SseEvent;
 import io.ssekit.spi.KeepAlivePolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,12 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open streams of one servlet: the connection cap, one shared timer for keep-alive and
- * lifetime, and the graceful shutdown.
+ * The open streams of one servlet: the connection cap, one shared timer for keep-alive, lifetime
+ * and credential expiry, and the graceful shutdown.
  *
  * <p>The timer is one daemon thread for all connections. Each sweep (a quarter of the keep-alive
  * interval, between 10 ms and 1 s) queues a keep-alive comment on every stream that queued
- * nothing for the interval, and closes streams that reached their maximum lifetime.
+ * nothing for the interval, and closes streams that reached their maximum lifetime. A stream
+ * whose credentials expire has two tasks on the same timer, at the exact instants: the warning and
+ * the close (see {@link #expireAt}).
  */
 final class Connections {
   /** The event every stream gets before the servlet stops. */
@@ -29,6 +32,12 @@ final class Connections {
   /** The event a client over the connection cap gets before the server closes its stream. */
   static final String BUSY_EVENT = "sse-busy";
 
+  /** The event a stream gets shortly before its credentials expire. */
+  static final String EXPIRING_EVENT = "sse-token-expiring";
+
+  /** The event a stream ends with when its credentials expire. */
+  static final String EXPIRED_EVENT = "sse-token-expired";
+
   private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
   private static final byte[] KEEP_ALIVE = SseEncoder.keepAlive();
 
@@ -36,17 +45,21 @@ final class Connections {
   private final AtomicInteger reserved = new AtomicInteger();
   private final int maxConnections;
   private final KeepAlivePolicy policy;
-  private final ScheduledExecutorService timer;
+  private final Duration expiryWarning;
+  private final ScheduledThreadPoolExecutor timer;
   private volatile boolean stopping;
 
-  Connections(int maxConnections, KeepAlivePolicy policy, String name) {
+  Connections(int maxConnections, KeepAlivePolicy policy, Duration expiryWarning, String name) {
     this.maxConnections = maxConnections;
     this.policy = policy;
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    this.expiryWarning = expiryWarning;
+    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
       Thread thread = new Thread(runnable, "ssekit-keepalive-" + name);
       thread.setDaemon(true);
       return thread;
     });
+    // Expiry tasks of streams that ended earlier are cancelled; drop them from the queue at once.
+    timer.setRemoveOnCancelPolicy(true);
     long period = Math.max(10, Math.min(1000, policy.interval().toMillis() / 4));
     timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
   }
@@ -88,6 +101,39 @@ final class Connections {
         notifyAll();
       }
     }
+  }
+
+  /**
+   * Warns {@code connection} {@code expiryWarning} before {@code expiresAt} with an {@value
+   * #EXPIRING_EVENT} event, whose data gives the instant and the seconds left, and ends it at
+   * {@code expiresAt} with a jittered {@code retry:} hint and {@value #EXPIRED_EVENT}. Credentials
+   * that have expired already get both at once. The tasks are cancelled when the stream ends first.
+   */
+  void expireAt(SseConnection connection, Instant expiresAt) {
+    long untilExpiry = millisUntil(expiresAt);
+    long untilWarning = Math.max(0, untilExpiry - expiryWarning.toMillis());
+    try {
+      connection.cancelOnRelease(timer.schedule(() -> connection.offerOrEnd(
+          expiringFrame(expiresAt)), untilWarning, TimeUnit.MILLISECONDS));
+      connection.cancelOnRelease(timer.schedule(() -> connection.finishWith(
+          closingFrame(EXPIRED_EVENT)), Math.max(0, untilExpiry), TimeUnit.MILLISECONDS));
+    } catch (RejectedExecutionException stopped) {
+      // The servlet is stopping: every stream gets server-shutdown instead.
+    }
+  }
+
+  private static long millisUntil(Instant instant) {
+    try {
+      return Duration.between(Instant.now(), instant).toMillis();
+    } catch (ArithmeticException farAway) {
+      return Long.MAX_VALUE / 2;
+    }
+  }
+
+  private static byte[] expiringFrame(Instant expiresAt) {
+    long secondsLeft = Math.max(0, (millisUntil(expiresAt) + 999) / 1000);
+    return SseEncoder.encode(SseEvent.named(EXPIRING_EVENT, "{\"expiresAt\":\"" + expiresAt
+        + "\",\"expiresIn\":" + secondsLeft + "}"));
   }
 
   /** Open streams. */

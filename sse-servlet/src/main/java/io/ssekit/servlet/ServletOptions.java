@@ -52,6 +52,9 @@ import java.util.Objects;
  *       {@code *}</td></tr>
  *   <tr><td>{@code corsMaxAge}</td><td>{@code 10m}</td><td>how long a preflight answer may be
  *       cached</td></tr>
+ *   <tr><td>{@code tokenExpiryWarning}</td><td>{@code 30s}</td><td>how long before its
+ *       credentials expire a stream gets {@code sse-token-expiring}; it is closed when they
+ *       expire</td></tr>
  *   <tr><td>{@code shutdownGrace}</td><td>{@code 5s}</td><td>time given to streams to write
  *       {@code server-shutdown} when the servlet stops</td></tr>
  *   <tr><td>{@code hubAttribute}</td><td>{@code io.ssekit.SseHub}</td><td>servlet context
@@ -71,6 +74,7 @@ record ServletOptions(
     int maxPendingEvents,
     List<String> corsOrigins,
     Duration corsMaxAge,
+    Duration tokenExpiryWarning,
     Duration shutdownGrace,
     String hubAttribute) {
 
@@ -78,6 +82,7 @@ record ServletOptions(
   static final int DEFAULT_MAX_QUEUED_BYTES = 256 * 1024;
   static final Duration DEFAULT_CORS_MAX_AGE = Duration.ofMinutes(10);
   static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  static final Duration DEFAULT_TOKEN_EXPIRY_WARNING = Duration.ofSeconds(30);
 
   ServletOptions {
     requirePositive("maxConnections", maxConnections);
@@ -89,6 +94,10 @@ record ServletOptions(
     Objects.requireNonNull(overloadPolicy, "overloadPolicy");
     corsOrigins = List.copyOf(corsOrigins);
     new Cors(corsOrigins, corsMaxAge); // checks every origin, naming the setting
+    if (tokenExpiryWarning.isNegative()) {
+      throw new IllegalArgumentException("tokenExpiryWarning must not be negative, was "
+          + tokenExpiryWarning);
+    }
     if (shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
     }
@@ -124,6 +133,8 @@ record ServletOptions(
       int maxPending = settings.positiveInt("maxPendingEvents", SseHub.DEFAULT_MAX_PENDING_EVENTS);
       List<String> origins = settings.list("corsOrigins");
       Duration corsMaxAge = settings.duration("corsMaxAge", DEFAULT_CORS_MAX_AGE);
+      Duration expiryWarning =
+          settings.duration("tokenExpiryWarning", DEFAULT_TOKEN_EXPIRY_WARNING);
       Duration grace = settings.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE);
       String attribute = settings.string("hubAttribute").orElse(SseServlet.HUB_ATTRIBUTE);
       KeepAlivePolicy keepAlive = keepAlive(settings);
@@ -134,7 +145,8 @@ record ServletOptions(
           create(settings, "history", EventHistoryProvider.class, null, created);
       settings.requireAllRead();
       return new ServletOptions(null, history, fanout, authenticator, keepAlive, maxConnections,
-          overload, maxEventSize, maxQueued, maxPending, origins, corsMaxAge, grace, attribute);
+          overload, maxEventSize, maxQueued, maxPending, origins, corsMaxAge, expiryWarning, grace,
+          attribute);
     } catch (RuntimeException e) {
       for (AutoCloseable instance : created) {
         try {

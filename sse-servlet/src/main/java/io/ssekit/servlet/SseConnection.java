@@ -9,6 +9,9 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +68,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private boolean closed;
   private boolean completed;
   private Subscription subscription;
+  /** Timer tasks of this stream, cancelled when it is released. */
+  private List<Future<?>> timers;
   /** Closed, with the hub registration and connection slot still to release. */
   private boolean unreleased;
 
@@ -98,6 +103,23 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   long openedNanos() {
     return openedNanos;
+  }
+
+  /** Cancels {@code task} when the stream ends; at once if it has ended. */
+  void cancelOnRelease(Future<?> task) {
+    boolean gone;
+    synchronized (this) {
+      gone = closed;
+      if (!gone) {
+        if (timers == null) {
+          timers = new ArrayList<>(2);
+        }
+        timers.add(task);
+      }
+    }
+    if (gone) {
+      task.cancel(false);
+    }
   }
 
   @Override
@@ -150,7 +172,14 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
    * fell behind, without waiting for the next event.
    */
   void keepAliveIfIdle(long nowNanos, long idleNanos, byte[] keepAlive) {
-    if (nowNanos - lastQueuedNanos >= idleNanos && !offer(null, keepAlive)) {
+    if (nowNanos - lastQueuedNanos >= idleNanos) {
+      offerOrEnd(keepAlive);
+    }
+  }
+
+  /** Queues {@code frame}; a stream whose queue cannot take it has fallen behind and ends. */
+  void offerOrEnd(byte[] frame) {
+    if (!offer(null, frame)) {
       end();
     }
   }
@@ -402,6 +431,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       return;
     }
     Subscription registered;
+    List<Future<?>> tasks;
     synchronized (this) {
       if (!unreleased) {
         return;
@@ -409,9 +439,14 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       unreleased = false;
       registered = subscription;
       subscription = null;
+      tasks = timers;
+      timers = null;
     }
     if (registered != null) {
       registered.close();
+    }
+    if (tasks != null) {
+      tasks.forEach(task -> task.cancel(false));
     }
     owner.remove(this);
   }

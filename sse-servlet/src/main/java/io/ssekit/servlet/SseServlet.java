@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * application code can {@linkplain SseHub#publish publish} from anywhere; {@link #hub(ServletContext)}
  * reads it.
  *
+ * <p>A stream opened with credentials that expire ({@link SsePrincipal#expiresAt()}) gets an
+ * {@code sse-token-expiring} event {@code tokenExpiryWarning} before (data: {@code
+ * {"expiresAt":"...","expiresIn":seconds}}), so the client can fetch fresh credentials, and is
+ * closed when they expire with a jittered {@code retry:} hint and {@code sse-token-expired}. Its
+ * client then reconnects with whatever credentials it has by then.
+ *
  * <p>On {@link #destroy()} every stream gets a {@code server-shutdown} event with a jittered
  * {@code retry:} hint, and the servlet waits up to {@code shutdownGrace} for them to be written.
  */
@@ -111,7 +117,7 @@ public class SseServlet extends HttpServlet {
       authenticator = options.authenticator();
       cors = new Cors(options.corsOrigins(), options.corsMaxAge());
       connections = new Connections(options.maxConnections(), options.keepAlive(),
-          config.getServletName());
+          options.tokenExpiryWarning(), config.getServletName());
       greeting = greeting(options);
       config.getServletContext().setAttribute(options.hubAttribute(), hub);
     } catch (RuntimeException e) {
@@ -235,7 +241,7 @@ public class SseServlet extends HttpServlet {
           return;
         }
       }
-      open(async, response, topics, lastEventId);
+      open(async, response, principal, topics, lastEventId);
       opened = true;
     } catch (IOException | RuntimeException e) {
       LOG.debug("stream request failed before it opened", e);
@@ -247,8 +253,8 @@ public class SseServlet extends HttpServlet {
     }
   }
 
-  private void open(AsyncContext async, HttpServletResponse response, List<String> topics,
-      String lastEventId) throws IOException {
+  private void open(AsyncContext async, HttpServletResponse response, SsePrincipal principal,
+      List<String> topics, String lastEventId) throws IOException {
     response.setStatus(HttpServletResponse.SC_OK);
     response.setContentType("text/event-stream;charset=UTF-8");
     response.setHeader("Cache-Control", "no-cache");
@@ -266,6 +272,7 @@ public class SseServlet extends HttpServlet {
       connection.closeAndComplete();
       return;
     }
+    principal.expiresAt().ifPresent(expiresAt -> connections.expireAt(connection, expiresAt));
     try {
       connection.attach(hub.subscribe(topics, lastEventId, connection));
     } catch (IllegalStateException closedHub) {
@@ -383,6 +390,7 @@ public class SseServlet extends HttpServlet {
     private int maxPendingEvents = SseHub.DEFAULT_MAX_PENDING_EVENTS;
     private List<String> corsOrigins = List.of();
     private Duration corsMaxAge = ServletOptions.DEFAULT_CORS_MAX_AGE;
+    private Duration tokenExpiryWarning = ServletOptions.DEFAULT_TOKEN_EXPIRY_WARNING;
     private Duration shutdownGrace = ServletOptions.DEFAULT_SHUTDOWN_GRACE;
     private String hubAttribute = HUB_ATTRIBUTE;
 
@@ -464,6 +472,15 @@ public class SseServlet extends HttpServlet {
       return this;
     }
 
+    /**
+     * How long before its credentials expire a stream gets {@code sse-token-expiring}; default
+     * 30 s. The stream is closed when they expire.
+     */
+    public Builder tokenExpiryWarning(Duration value) {
+      this.tokenExpiryWarning = Objects.requireNonNull(value, "tokenExpiryWarning");
+      return this;
+    }
+
     /** Time given to streams to write {@code server-shutdown} in {@code destroy}; default 5 s. */
     public Builder shutdownGrace(Duration value) {
       this.shutdownGrace = Objects.requireNonNull(value, "shutdownGrace");
@@ -491,7 +508,7 @@ public class SseServlet extends HttpServlet {
       }
       return new SseServlet(new ServletOptions(hub, history, fanout, authenticator, keepAlive,
           maxConnections, overloadPolicy, maxEventSize, maxQueuedBytes, maxPendingEvents,
-          corsOrigins, corsMaxAge, shutdownGrace, hubAttribute));
+          corsOrigins, corsMaxAge, tokenExpiryWarning, shutdownGrace, hubAttribute));
     }
   }
 }

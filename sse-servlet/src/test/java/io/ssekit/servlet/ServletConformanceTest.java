@@ -18,9 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -471,6 +473,81 @@ abstract class ServletConformanceTest {
     assertEquals(200, granted.status());
     granted.awaitText("id: ", WAIT);
     await().atMost(WAIT).until(() -> servlet.connectionCount() == 1);
+  }
+
+  @Test
+  void aStreamIsWarnedBeforeItsCredentialsExpireAndClosedWhenTheyDo() throws Exception {
+    Instant expiresAt = Instant.now().plusMillis(2500);
+    SsePrincipal expiring = expiringPrincipal(expiresAt);
+    SsePrincipal lasting = expiringPrincipal(Instant.now().plus(Duration.ofHours(1)));
+    SseHub hub = start(SseServlet.builder().tokenExpiryWarning(Duration.ofMillis(1500))
+        .authenticator(request -> CompletableFuture.completedFuture(AuthResult.granted(
+            request.header("Authorization").orElse("").endsWith("short") ? expiring : lasting))));
+    SseClient client = connect("", Map.of("Authorization", "Bearer short"));
+    SseClient other = connect("", Map.of("Authorization", "Bearer long"));
+    client.awaitText("id: ", WAIT);
+    other.awaitText("id: ", WAIT);
+    String before = publish(hub, "default", "news", "before");
+
+    Event warning = client.awaitEvent("sse-token-expiring", WAIT);
+    long warnedAt = System.currentTimeMillis();
+    String after = publish(hub, "default", "news", "after the warning");
+    client.awaitEnd(WAIT);
+    long endedAt = System.currentTimeMillis();
+
+    assertTrue(warning.data().startsWith("{\"expiresAt\":\"" + expiresAt + "\",\"expiresIn\":"),
+        warning.data());
+    assertTrue(warnedAt < expiresAt.toEpochMilli() - 500, "warned " + (expiresAt.toEpochMilli()
+        - warnedAt) + " ms before expiry, expected about 1500");
+    assertTrue(endedAt >= expiresAt.toEpochMilli() - 50, "closed "
+        + (expiresAt.toEpochMilli() - endedAt) + " ms before expiry");
+    assertEquals(List.of(before, after), client.events().stream()
+        .filter(event -> event.type().equals("news")).map(Event::lastEventId).toList(),
+        "the stream carries events until it expires");
+    assertEquals("sse-token-expired", client.events().get(client.events().size() - 1).type());
+    assertTrue(client.retry() != null && client.retry() > 0, "a retry hint before the close");
+    await().atMost(WAIT).until(() -> servlet.connectionCount() == 1);
+    assertFalse(other.ended(), "a stream with lasting credentials stays open");
+    assertTrue(other.events().stream().noneMatch(event -> event.type().startsWith("sse-token")));
+  }
+
+  @Test
+  void aStreamWithCredentialsExpiredAlreadyIsWarnedAndClosedAtOnce() throws Exception {
+    start(SseServlet.builder().authenticator(request -> CompletableFuture.completedFuture(
+        AuthResult.granted(expiringPrincipal(Instant.now().minusSeconds(5))))));
+    SseClient client = connect("");
+
+    client.awaitEnd(WAIT);
+
+    assertEquals(List.of("sse-token-expiring", "sse-token-expired"),
+        client.events().stream().map(Event::type).toList());
+    assertTrue(client.events().get(0).data().endsWith("\"expiresIn\":0}"),
+        client.events().get(0).data());
+    await().atMost(WAIT).until(() -> servlet.connectionCount() == 0);
+  }
+
+  private static SsePrincipal expiringPrincipal(Instant expiresAt) {
+    return new SsePrincipal() {
+      @Override
+      public String name() {
+        return "reader";
+      }
+
+      @Override
+      public boolean maySubscribe(String topic) {
+        return true;
+      }
+
+      @Override
+      public boolean mayPublish(String topic) {
+        return false;
+      }
+
+      @Override
+      public Optional<Instant> expiresAt() {
+        return Optional.of(expiresAt);
+      }
+    };
   }
 
   // --- SPEC §5: graceful shutdown ---

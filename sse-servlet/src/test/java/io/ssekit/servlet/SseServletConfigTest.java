@@ -26,10 +26,13 @@ class SseServletConfigTest {
   @Test
   void initParamsConfigureTheServletAndItsHub() throws Exception {
     SseServlet servlet = new SseServlet();
-    servlet.init(config(Map.of("history", "memory", "history.maxEventsPerTopic", "5",
-        "fanout", "local", "keepAlive", "2s", "retry", "1500ms", "maxConnections", "7",
-        "overloadPolicy", "503", "corsOrigins", "https://a.example, https://b.example",
-        "maxQueuedBytes", "64KB", "shutdownGrace", "1s")));
+    Map<String, String> params = new HashMap<>(Map.of("history", "memory",
+        "history.maxEventsPerTopic", "5", "fanout", "local", "keepAlive", "2s", "retry", "1500ms",
+        "maxConnections", "7", "overloadPolicy", "503",
+        "corsOrigins", "https://a.example, https://b.example", "maxQueuedBytes", "64KB",
+        "shutdownGrace", "1s"));
+    params.put("tokenExpiryWarning", "45s");
+    servlet.init(config(params));
     try {
       ServletOptions options = servlet.options();
       assertEquals(Duration.ofSeconds(2), options.keepAlive().interval());
@@ -38,6 +41,7 @@ class SseServletConfigTest {
       assertEquals(OverloadPolicy.SERVICE_UNAVAILABLE, options.overloadPolicy());
       assertEquals(List.of("https://a.example", "https://b.example"), options.corsOrigins());
       assertEquals(64 * 1024, options.maxQueuedBytes());
+      assertEquals(Duration.ofSeconds(45), options.tokenExpiryWarning());
       assertTrue(servlet.hub().history() instanceof MemoryEventHistory);
       assertSame(servlet.hub(), SseServlet.hub(context()));
     } finally {
@@ -56,7 +60,7 @@ class SseServletConfigTest {
   void anInvalidValueFailsInitNamingTheSetting() {
     for (Map.Entry<String, String> bad : Map.of("maxConnections", "-1", "keepAlive", "soon",
         "overloadPolicy", "drop", "corsOrigins", "https://a.example/path",
-        "history.maxEventsPerTopic", "many").entrySet()) {
+        "history.maxEventsPerTopic", "many", "tokenExpiryWarning", "-5s").entrySet()) {
       ServletException e = assertThrows(ServletException.class,
           () -> new SseServlet().init(config(Map.ofEntries(Map.entry("history", "memory"), bad))));
       assertTrue(e.getMessage().contains(bad.getKey()), bad + ": " + e.getMessage());
