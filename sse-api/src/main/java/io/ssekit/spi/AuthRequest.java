@@ -18,4 +18,12 @@ public interface AuthRequest {
 
   /** The client's address as the container sees it. */
   String remoteAddress();
+
+  /**
+   * Whether the request opens an event stream. Credentials meant for streams only (such as
+   * short-lived tickets in the query string) are refused on any other request.
+   */
+  default boolean opensStream() {
+    return false;
+  }
 }

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
@@ -40,6 +41,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An {@link Authenticator} for JWTs, verified by nimbus-jose-jwt.
@@ -57,6 +60,10 @@ import java.util.concurrent.CompletionStage;
  * <p><b>Permissions</b> come from the claim {@code sse}: {@code {"subscribe": [patterns],
  * "publish": [patterns]}}, patterns as {@link TopicPatterns}; a token without it may do nothing.
  *
+ * <p><b>Stream tickets</b> ({@link #tickets()}, handed out by {@link TicketServlet}) are
+ * accepted only as the {@code token} query parameter of a request that opens a stream
+ * ({@link AuthRequest#opensStream()}), once per instance; anywhere else they are refused.
+ *
  * <p><b>Answers.</b> No token: {@code 401} with {@code WWW-Authenticate: Bearer}. A malformed,
  * forged, expired or otherwise invalid token: {@code 401} with {@code Bearer
  * error="invalid_token"}. The token never appears in an answer, a message or a log line.
@@ -70,10 +77,13 @@ public final class JwtAuthenticator implements Authenticator {
   private final DefaultJWTProcessor<SecurityContext> processor;
   private final String cookieName;
   private final int maxTokenLength;
+  private final StreamTickets tickets;
 
   private JwtAuthenticator(Builder builder) {
     this.cookieName = builder.cookieName;
     this.maxTokenLength = builder.maxTokenLength;
+    this.tickets = new StreamTickets(builder.ticketKey(), builder.ticketLifetime,
+        builder.clockSkew);
     this.processor = new DefaultJWTProcessor<>();
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(builder.algorithms,
         builder.keys));
@@ -91,23 +101,36 @@ public final class JwtAuthenticator implements Authenticator {
     return new Builder();
   }
 
+  /** The stream tickets this authenticator issues and accepts. */
+  public StreamTickets tickets() {
+    return tickets;
+  }
+
   @Override
   public CompletionStage<AuthResult> authenticate(AuthRequest request) {
     return CompletableFuture.completedFuture(decide(request));
   }
 
   private AuthResult decide(AuthRequest request) {
-    Optional<String> token = tokenOf(request);
-    if (token.isEmpty()) {
+    Optional<Found> found = tokenOf(request);
+    if (found.isEmpty()) {
       return AuthResult.unauthenticated(MISSING, "a token is required");
     }
-    if (token.get().length() > maxTokenLength) {
+    String token = found.get().token();
+    if (token.length() > maxTokenLength) {
       return AuthResult.unauthenticated(INVALID, "the token is longer than "
           + maxTokenLength + " characters");
     }
+    if (StreamTickets.looksLikeTicket(token)) {
+      if (!found.get().fromQuery() || !request.opensStream()) {
+        return AuthResult.unauthenticated(INVALID,
+            "a stream ticket is accepted only as the token query parameter of a stream");
+      }
+      return tickets.redeem(token);
+    }
     JWTClaimsSet claims;
     try {
-      claims = processor.process(token.get(), null);
+      claims = processor.process(token, null);
     } catch (ParseException e) {
       return AuthResult.unauthenticated(INVALID, "the token is not a JWT");
     } catch (Exception e) {
@@ -125,19 +148,32 @@ public final class JwtAuthenticator implements Authenticator {
     }
   }
 
-  private Optional<String> tokenOf(AuthRequest request) {
+  /** The request's token, first found first: Bearer header, cookie, query parameter. */
+  private Optional<Found> tokenOf(AuthRequest request) {
     Optional<String> header = request.header("Authorization")
         .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(value -> value.substring(7).trim());
     if (header.isPresent()) {
-      return header.filter(value -> !value.isEmpty());
+      return header.filter(value -> !value.isEmpty()).map(value -> new Found(value, false));
     }
     Optional<String> cookie = request.cookie(cookieName).filter(value -> !value.isEmpty());
-    return cookie.isPresent() ? cookie
-        : request.queryParameter("token").filter(value -> !value.isEmpty());
+    if (cookie.isPresent()) {
+      return cookie.map(value -> new Found(value, false));
+    }
+    return request.queryParameter("token").filter(value -> !value.isEmpty())
+        .map(value -> new Found(value, true));
   }
 
-  private static TopicPatterns patterns(JWTClaimsSet claims, String kind) throws ParseException {
+  /** A token and whether it came as the {@code token} query parameter. */
+  private record Found(String token, boolean fromQuery) {
+    @Override
+    public String toString() {
+      return "Found[fromQuery=" + fromQuery + "]";
+    }
+  }
+
+  /** The patterns of the {@code sse} claim's list {@code kind}; none when it is absent. */
+  static TopicPatterns patterns(JWTClaimsSet claims, String kind) throws ParseException {
     Map<String, Object> sse = claims.getJSONObjectClaim("sse");
     if (sse == null || sse.get(kind) == null) {
       return TopicPatterns.NONE;
@@ -164,6 +200,9 @@ public final class JwtAuthenticator implements Authenticator {
     private String audience;
     private Duration clockSkew = Duration.ofSeconds(30);
     private int maxTokenLength = 8192;
+    private byte[] hs256Secret;
+    private byte[] ticketSecret;
+    private Duration ticketLifetime = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -174,6 +213,7 @@ public final class JwtAuthenticator implements Authenticator {
         throw new IllegalArgumentException("the HS256 secret must be at least 32 bytes, was "
             + secret.length);
       }
+      this.hs256Secret = secret.clone();
       return keys(new ImmutableSecret<>(secret.clone()), Set.of(JWSAlgorithm.HS256));
     }
 
@@ -241,12 +281,60 @@ public final class JwtAuthenticator implements Authenticator {
       return this;
     }
 
+    /**
+     * How long a stream ticket is valid, in whole seconds (default 30 s); never past the expiry
+     * of the token it was issued for.
+     */
+    public Builder ticketLifetime(Duration value) {
+      if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("ticketLifetime must be at least 1s, was " + value);
+      }
+      this.ticketLifetime = Duration.ofSeconds(value.toSeconds()
+          + (value.toNanosPart() > 0 ? 1 : 0));
+      return this;
+    }
+
+    /**
+     * The key that signs stream tickets, at least 32 bytes; give every instance the same one so
+     * that a ticket from one opens a stream on another. Default: derived from the HS256 secret;
+     * with public keys, a random key of this instance (tickets then work only where they were
+     * issued).
+     */
+    public Builder ticketSecret(byte[] value) {
+      Objects.requireNonNull(value, "ticketSecret");
+      if (value.length < 32) {
+        throw new IllegalArgumentException("ticketSecret must be at least 32 bytes, was "
+            + value.length);
+      }
+      this.ticketSecret = value.clone();
+      return this;
+    }
+
     public JwtAuthenticator build() {
       if (keys == null) {
         throw new IllegalStateException("a key is required: hs256Secret, publicKeyPem or "
             + "jwksFile");
       }
       return new JwtAuthenticator(this);
+    }
+
+    /** The ticket key: as configured, derived from the HS256 secret, or random. */
+    private byte[] ticketKey() {
+      if (ticketSecret != null) {
+        return ticketSecret;
+      }
+      if (hs256Secret != null) {
+        try {
+          Mac mac = Mac.getInstance("HmacSHA256");
+          mac.init(new SecretKeySpec(hs256Secret, "HmacSHA256"));
+          return mac.doFinal("ssekit stream tickets".getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+          throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+      }
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      return random;
     }
 
     private Builder keys(JWKSource<SecurityContext> source, Set<JWSAlgorithm> allowed) {

@@ -10,7 +10,9 @@ import java.time.Duration;
 /**
  * Provider {@code jwt}: one of {@code secret} (HS256, at least 32 bytes), {@code publicKeyFile}
  * (PEM, RS256/ES256) or {@code jwksFile}; optional {@code cookieName} ({@code sse_token}),
- * {@code issuer}, {@code audience}, {@code clockSkew} (30s) and {@code maxTokenLength} (8192).
+ * {@code issuer}, {@code audience}, {@code clockSkew} (30s), {@code maxTokenLength} (8192),
+ * {@code ticketLifetime} (30s) and {@code ticketSecret} (see
+ * {@link JwtAuthenticator.Builder#ticketSecret}).
  */
 public final class JwtAuthenticatorProvider implements AuthenticatorProvider {
   @Override
@@ -22,13 +24,21 @@ public final class JwtAuthenticatorProvider implements AuthenticatorProvider {
   public Authenticator create(Settings settings) {
     JwtAuthenticator.Builder builder = JwtAuthenticator.builder()
         .clockSkew(settings.duration("clockSkew", Duration.ofSeconds(30)))
-        .maxTokenLength(settings.positiveInt("maxTokenLength", 8192));
+        .maxTokenLength(settings.positiveInt("maxTokenLength", 8192))
+        .ticketLifetime(settings.duration("ticketLifetime", Duration.ofSeconds(30)));
     try {
       settings.string("secret")
           .ifPresent(secret -> builder.hs256Secret(secret.getBytes(StandardCharsets.UTF_8)));
     } catch (IllegalArgumentException e) {
       // The message names the length, never the secret.
       throw new IllegalArgumentException(settings.fullName("secret") + ": " + e.getMessage(), e);
+    }
+    try {
+      settings.string("ticketSecret")
+          .ifPresent(secret -> builder.ticketSecret(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(settings.fullName("ticketSecret") + ": "
+          + e.getMessage(), e);
     }
     settings.string("publicKeyFile").ifPresent(file -> builder.publicKeyPem(Path.of(file)));
     settings.string("jwksFile").ifPresent(file -> builder.jwksFile(Path.of(file)));

@@ -7,14 +7,19 @@ import java.nio.charset.StandardCharsets;
 /**
  * Error answers as RFC 9457 problem details: {@code application/problem+json} with {@code type},
  * {@code title}, {@code status} and {@code detail}. Details are written for the client and never
- * carry a stack trace or credentials.
+ * carry a stack trace or credentials. Used by ssekit's servlets; usable by an application's own.
  */
-final class Problems {
-  static final String TYPE_BASE = "https://ssekit.io/problems/";
+public final class Problems {
+  /** The prefix of every problem {@code type}. */
+  public static final String TYPE_BASE = "https://ssekit.io/problems/";
 
   private Problems() {}
 
-  static void send(HttpServletResponse response, int status, String type, String title,
+  /**
+   * Answers with a problem: {@code type} is appended to {@link #TYPE_BASE}; {@code detail} is
+   * for the client and must hold no credentials.
+   */
+  public static void send(HttpServletResponse response, int status, String type, String title,
       String detail) throws IOException {
     response.setStatus(status);
     response.setContentType("application/problem+json");

@@ -209,7 +209,7 @@ public class SseServlet extends HttpServlet {
 
   private CompletableFuture<AuthResult> authenticate(HttpServletRequest request) {
     try {
-      return authenticator.authenticate(new ServletAuthRequest(request)).toCompletableFuture();
+      return authenticator.authenticate(ServletAuthRequest.stream(request)).toCompletableFuture();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
