@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssekit.SseHub;
 import io.ssekit.Topics;
+import io.ssekit.servlet.ServletAuthRequest;
+import io.ssekit.spi.AuthResult;
+import io.ssekit.spi.Authenticator;
+import io.ssekit.spi.SsePrincipal;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *       verbatim, any other JSON as its JSON text. Answers {@code {"id":"...","topic":"t"}}.</li>
  * </ul>
  * Invalid JSON or fields answer {@code 400}, a body over the size limit {@code 413}, both as
- * problem details.
+ * problem details. The authenticator decides first ({@code 401} with {@code WWW-Authenticate});
+ * a principal that may not publish to the topic gets {@code 403}.
  */
 final class PublishServlet extends JsonServlet {
   private static final Logger LOG = LoggerFactory.getLogger(PublishServlet.class);
@@ -36,18 +41,34 @@ final class PublishServlet extends JsonServlet {
   enum Mode { SEND, PUBLISH }
 
   private final SseHub hub;
+  private final Authenticator authenticator;
   private final Mode mode;
   private final int maxBodyBytes;
 
-  PublishServlet(SseHub hub, Mode mode, int maxBodyBytes) {
+  PublishServlet(SseHub hub, Authenticator authenticator, Mode mode, int maxBodyBytes) {
     super(Set.of("POST"));
     this.hub = hub;
+    this.authenticator = authenticator;
     this.mode = mode;
     this.maxBodyBytes = maxBodyBytes;
   }
 
   @Override
   void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    // The app's authenticators decide at once; one that does I/O would want an async wait here.
+    AuthResult decision = authenticator.authenticate(ServletAuthRequest.of(request))
+        .toCompletableFuture().join();
+    if (decision instanceof AuthResult.Denied denied) {
+      if (denied.status() == 401) {
+        response.setHeader("WWW-Authenticate", denied.challenge());
+        JsonResponses.problem(response, 401, "unauthenticated", "Unauthenticated",
+            denied.message());
+      } else {
+        JsonResponses.problem(response, 403, "forbidden", "Forbidden", denied.message());
+      }
+      return;
+    }
+    SsePrincipal principal = ((AuthResult.Granted) decision).principal();
     byte[] body = readBody(request);
     if (body == null) {
       JsonResponses.problem(response, 413, "too-large", "Body too large",
@@ -70,6 +91,11 @@ final class PublishServlet extends JsonServlet {
       event = mode == Mode.SEND ? sendEvent(json) : publishEvent(json);
     } catch (BadRequest e) {
       JsonResponses.problem(response, 400, e.type, e.title, e.getMessage());
+      return;
+    }
+    if (!principal.mayPublish(event.topic)) {
+      JsonResponses.problem(response, 403, "forbidden", "Forbidden",
+          "not allowed to publish to topic '" + event.topic + "'");
       return;
     }
     CompletionStage<String> published;

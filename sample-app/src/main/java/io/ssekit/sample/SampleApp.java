@@ -1,11 +1,16 @@
 package io.ssekit.sample;
 
 import io.ssekit.SseHub;
+import io.ssekit.auth.JwtAuthenticator;
+import io.ssekit.auth.TicketServlet;
 import io.ssekit.fanout.redis.RedisFanout;
 import io.ssekit.history.memory.MemoryEventHistory;
 import io.ssekit.history.redis.RedisEventHistory;
 import io.ssekit.servlet.SseServlet;
+import io.ssekit.spi.Authenticator;
 import io.ssekit.spi.KeepAlivePolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -26,10 +31,14 @@ import sun.misc.Signal;
  *
  * <ul>
  *   <li>{@code GET /} the live page; {@code GET /events} the stream;</li>
- *   <li>{@code POST /send} and {@code POST /publish} publish; {@code GET /health} reports.</li>
+ *   <li>{@code POST /send} and {@code POST /publish} publish; {@code GET /health} reports;</li>
+ *   <li>with {@code SSE_AUTH_JWT_SECRET} set, every stream and publish needs a JWT with the
+ *       topic's permission, and {@code POST /auth/ticket} hands out stream tickets.</li>
  * </ul>
  * Configured by environment variables (see {@link AppConfig}). On SIGTERM every stream gets
- * {@code server-shutdown}, and the process exits with status 0.
+ * {@code server-shutdown}, and the process exits with status 0. Requests are logged through
+ * {@link AccessLog}, credentials hidden. {@code java -jar sample-app.jar token ...} prints a token
+ * for trying auth (see {@link TokenCommand}).
  */
 public final class SampleApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SampleApp.class);
@@ -51,11 +60,19 @@ public final class SampleApp implements AutoCloseable {
 
   /** Starts the app from the environment; a bad variable stops it with exit status 2. */
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("token")) {
+      try {
+        System.out.println(TokenCommand.mint(Arrays.asList(args).subList(1, args.length),
+            System.getenv()));
+        return;
+      } catch (IllegalArgumentException e) {
+        System.err.println("sample-app token: " + e.getMessage());
+        System.exit(2);
+      }
+    }
     SampleApp app;
     try {
-      AppConfig config = AppConfig.fromEnvironment(System.getenv());
-      requireSupported(config);
-      app = start(config);
+      app = start(AppConfig.fromEnvironment(System.getenv()));
     } catch (IllegalArgumentException e) {
       System.err.println("sample-app cannot start: " + e.getMessage());
       System.exit(2);
@@ -71,12 +88,20 @@ public final class SampleApp implements AutoCloseable {
     app.server.join();
   }
 
-  /** Refuses settings whose modules this build does not contain, naming the variable. */
-  static void requireSupported(AppConfig config) {
-    if (config.jwtSecret().isPresent()) {
-      throw new IllegalArgumentException("SSE_AUTH_JWT_SECRET is set, but this build has no"
-          + " auth module; unset it to run without authentication");
+  /**
+   * The bytes of an HS256 secret from {@code SSE_AUTH_JWT_SECRET}.
+   *
+   * @throws IllegalArgumentException for fewer than 32 bytes, saying why
+   */
+  static byte[] jwtSecretBytes(String secret) {
+    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length < 32) {
+      throw new IllegalArgumentException("SSE_AUTH_JWT_SECRET must be at least 32 bytes, was "
+          + bytes.length + ": an HS256 key shorter than its 256-bit hash can be guessed offline"
+          + " from a single token (RFC 7518, section 3.2); generate one with"
+          + " 'openssl rand -base64 32'");
     }
+    return bytes;
   }
 
   /** Starts Jetty with the app's servlets; port 0 picks a free port. */
@@ -98,6 +123,9 @@ public final class SampleApp implements AutoCloseable {
       hubBuilder.history(MemoryEventHistory.builder().maxEventsPerTopic(config.historySize())
           .build());
     }
+    Optional<JwtAuthenticator> jwt = config.jwtSecret().map(secret ->
+        JwtAuthenticator.builder().hs256Secret(jwtSecretBytes(secret)).build());
+    Authenticator authenticator = jwt.<Authenticator>map(a -> a).orElse(Authenticator.allowAll());
     SseHub hub = hubBuilder.build();
     KeepAlivePolicy.Fixed keepAlive = KeepAlivePolicy.every(config.keepAlive());
     if (config.retry().isPresent()) {
@@ -105,6 +133,7 @@ public final class SampleApp implements AutoCloseable {
     }
     SseServlet events = SseServlet.builder()
         .hub(hub)
+        .authenticator(authenticator)
         .keepAlive(keepAlive)
         .maxConnections(config.maxConnections())
         .corsOrigins(config.corsOrigins())
@@ -127,9 +156,13 @@ public final class SampleApp implements AutoCloseable {
     stream.setInitOrder(1);
     context.addServlet(stream, "/events");
     context.addServlet(new ServletHolder("send",
-        new PublishServlet(hub, PublishServlet.Mode.SEND, MAX_BODY_BYTES)), "/send");
+        new PublishServlet(hub, authenticator, PublishServlet.Mode.SEND, MAX_BODY_BYTES)),
+        "/send");
     context.addServlet(new ServletHolder("publish",
-        new PublishServlet(hub, PublishServlet.Mode.PUBLISH, MAX_BODY_BYTES)), "/publish");
+        new PublishServlet(hub, authenticator, PublishServlet.Mode.PUBLISH, MAX_BODY_BYTES)),
+        "/publish");
+    jwt.ifPresent(tokens -> context.addServlet(new ServletHolder("tickets",
+        new TicketServlet(tokens)), "/auth/ticket"));
     context.addServlet(new ServletHolder("health", new HealthServlet(events::connectionCount, redisUp)),
         "/health");
     context.addServlet(new ServletHolder("page", new PageServlet()), "/");
@@ -138,6 +171,7 @@ public final class SampleApp implements AutoCloseable {
     errors.setShowMessageInTitle(false);
     server.setErrorHandler(errors);
     server.setHandler(context);
+    server.setRequestLog(new AccessLog());
     server.setStopTimeout(config.shutdownGrace().toMillis() + 500);
     server.start();
     return new SampleApp(server, connector, events, hub);

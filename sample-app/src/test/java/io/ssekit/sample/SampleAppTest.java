@@ -144,6 +144,11 @@ class SampleAppTest {
   }
 
   @Test
+  void withoutAuthThereIsNoTicketEndpoint() throws Exception {
+    assertEquals(404, request("POST", "/auth/ticket").statusCode());
+  }
+
+  @Test
   void thePageIsServedAtTheRoot() throws Exception {
     HttpResponse<String> page = request("GET", "/");
     assertEquals(200, page.statusCode());
@@ -159,9 +164,12 @@ class SampleAppTest {
         () -> SampleApp.start(AppConfig.fromEnvironment(
             Map.of("PORT", "0", "SSE_REDIS_URI", "http://127.0.0.1:6379"))));
     assertTrue(redis.getMessage().contains("SSE_REDIS_URI"), redis.getMessage());
+    String shortSecret = "only-twenty-six-bytes-long";
     IllegalArgumentException jwt = assertThrows(IllegalArgumentException.class,
-        () -> SampleApp.requireSupported(AppConfig.fromEnvironment(
-            Map.of("SSE_AUTH_JWT_SECRET", "x".repeat(40)))));
-    assertTrue(jwt.getMessage().contains("SSE_AUTH_JWT_SECRET"), jwt.getMessage());
+        () -> SampleApp.start(AppConfig.fromEnvironment(
+            Map.of("PORT", "0", "SSE_AUTH_JWT_SECRET", shortSecret))));
+    assertTrue(jwt.getMessage().startsWith("SSE_AUTH_JWT_SECRET must be at least 32 bytes, was 26:"),
+        jwt.getMessage());
+    assertFalse(jwt.getMessage().contains(shortSecret), "the secret is never shown");
   }
 }

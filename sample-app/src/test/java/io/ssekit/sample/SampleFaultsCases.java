@@ -8,12 +8,10 @@ import io.ssekit.testkit.SseClient;
 import io.ssekit.testkit.SseClient.Event;
 import io.ssekit.testkit.TestRedis;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,25 +62,9 @@ abstract class SampleFaultsCases {
 
   /** A sample app in a JVM of its own, which the test can kill. */
   Process processInstance(int port) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        SampleApp.class.getName());
-    builder.environment().putAll(env(port));
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process process = builder.start();
+    Process process = ChildApp.start(env(port), List.of(), ProcessBuilder.Redirect.DISCARD);
     processes.add(process);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        if (health(port) == 200) {
-          return process;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet.
-      }
-      assertTrue(System.nanoTime() < deadline && process.isAlive(), "the child app did not start");
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-    }
+    return process;
   }
 
   int health(int port) throws IOException, InterruptedException {
@@ -195,7 +177,7 @@ abstract class SampleFaultsCases {
 
   @Test
   void clientsOfAnInstanceKilledWithSigkillMoveToAnotherAndLoseNothing() throws Exception {
-    int doomed = freePort();
+    int doomed = ChildApp.freePort();
     processInstance(doomed);
     int survivor = inJvmInstance();
     List<MovingClient> clients = new ArrayList<>();
@@ -305,11 +287,5 @@ abstract class SampleFaultsCases {
     System.out.printf("soak: %d s, %d events published on %d topics through 3 instances, %d"
         + " clients over %d connections received %d events, none lost or repeated%n",
         seconds, published.get(), TOPICS.length, clients.size(), connections, received);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
