@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssekit.SseHub;
 import io.ssekit.Topics;
+import io.ssekit.servlet.Problems;
 import io.ssekit.servlet.ServletAuthRequest;
 import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.Authenticator;
@@ -59,13 +60,7 @@ final class PublishServlet extends JsonServlet {
     AuthResult decision = authenticator.authenticate(ServletAuthRequest.of(request))
         .toCompletableFuture().join();
     if (decision instanceof AuthResult.Denied denied) {
-      if (denied.status() == 401) {
-        response.setHeader("WWW-Authenticate", denied.challenge());
-        JsonResponses.problem(response, 401, "unauthenticated", "Unauthenticated",
-            denied.message());
-      } else {
-        JsonResponses.problem(response, 403, "forbidden", "Forbidden", denied.message());
-      }
+      Problems.deny(response, denied);
       return;
     }
     SsePrincipal principal = ((AuthResult.Granted) decision).principal();

@@ -53,13 +53,7 @@ class AuthLogTest {
   }
 
   HttpResponse<String> post(String pathAndQuery, String token, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return SampleAuthTest.post(http, uri(pathAndQuery), token, body);
   }
 
   SseClient stream(String query, Map<String, String> headers) {

@@ -68,7 +68,13 @@ class SampleAuthTest {
   }
 
   HttpResponse<String> post(String pathAndQuery, String token, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery))
+    return post(http, uri(pathAndQuery), token, body);
+  }
+
+  /** A JSON {@code POST}, with {@code Authorization: Bearer token} unless the token is null. */
+  static HttpResponse<String> post(HttpClient http, URI uri, String token, String body)
+      throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {

@@ -52,12 +52,7 @@ public class TicketServlet extends HttpServlet {
     AuthResult result = authenticator.authenticate(new BearerOnly(request))
         .toCompletableFuture().join();
     if (result instanceof AuthResult.Denied denied) {
-      if (denied.status() == 401) {
-        response.setHeader("WWW-Authenticate", denied.challenge());
-        Problems.send(response, 401, "unauthenticated", "Unauthenticated", denied.message());
-      } else {
-        Problems.send(response, 403, "forbidden", "Forbidden", denied.message());
-      }
+      Problems.deny(response, denied);
       return;
     }
     JwtPrincipal principal = (JwtPrincipal) ((AuthResult.Granted) result).principal();

@@ -1,5 +1,6 @@
 package io.ssekit.servlet;
 
+import io.ssekit.spi.AuthResult;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,21 @@ public final class Problems {
     byte[] body = json(status, type, title, detail).getBytes(StandardCharsets.UTF_8);
     response.setContentLength(body.length);
     response.getOutputStream().write(body);
+  }
+
+  /**
+   * Answers an {@link io.ssekit.spi.Authenticator}'s refusal: {@code 401} with its {@code
+   * WWW-Authenticate} challenge ({@code Bearer} when it gave none), or {@code 403}.
+   */
+  public static void deny(HttpServletResponse response, AuthResult.Denied denied)
+      throws IOException {
+    if (denied.status() == 401) {
+      response.setHeader("WWW-Authenticate", denied.challenge() != null ? denied.challenge()
+          : "Bearer");
+      send(response, 401, "unauthenticated", "Unauthenticated", denied.message());
+    } else {
+      send(response, 403, "forbidden", "Forbidden", denied.message());
+    }
   }
 
   static String json(int status, String type, String title, String detail) {

@@ -230,7 +230,7 @@ public class SseServlet extends HttpServlet {
         return;
       }
       if (result instanceof AuthResult.Denied denied) {
-        deny(response, denied);
+        Problems.deny(response, denied);
         return;
       }
       SsePrincipal principal = ((AuthResult.Granted) result).principal();
@@ -277,16 +277,6 @@ public class SseServlet extends HttpServlet {
       connection.attach(hub.subscribe(topics, lastEventId, connection));
     } catch (IllegalStateException closedHub) {
       connection.finishWith(connections.closingFrame(Connections.SHUTDOWN_EVENT));
-    }
-  }
-
-  private void deny(HttpServletResponse response, AuthResult.Denied denied) throws IOException {
-    if (denied.status() == 401) {
-      response.setHeader("WWW-Authenticate", denied.challenge() != null ? denied.challenge()
-          : "Bearer");
-      Problems.send(response, 401, "unauthenticated", "Unauthenticated", denied.message());
-    } else {
-      Problems.send(response, 403, "forbidden", "Forbidden", denied.message());
     }
   }
 
