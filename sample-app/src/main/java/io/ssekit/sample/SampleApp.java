@@ -20,7 +20,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,10 +165,8 @@ public final class SampleApp implements AutoCloseable {
     context.addServlet(new ServletHolder("health", new HealthServlet(events::connectionCount, redisUp)),
         "/health");
     context.addServlet(new ServletHolder("page", new PageServlet()), "/");
-    ErrorHandler errors = new ErrorHandler();
-    errors.setShowStacks(false);
-    errors.setShowMessageInTitle(false);
-    server.setErrorHandler(errors);
+    server.setErrorHandler(new ProblemErrorHandler());
+    context.setErrorHandler(new ProblemErrorHandler());
     server.setHandler(context);
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(config.shutdownGrace().toMillis() + 500);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.SignedJWT;
 import io.ssekit.testkit.SseClient;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,8 +16,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,9 +182,36 @@ class SampleAuthTest {
     JsonNode warning = JsonResponses.MAPPER.readTree(
         client.awaitEvent("sse-token-expiring", WAIT).data());
     client.awaitEnd(WAIT);
+    Instant endedAt = Instant.now();
 
+    Instant expiry = Instant.parse(warning.get("expiresAt").asText());
+    assertEquals(Instant.ofEpochSecond(SignedJWT.parse(shortLived).getJWTClaimsSet()
+        .getExpirationTime().getTime() / 1000), expiry, "the warning names the token's exp");
     assertTrue(warning.get("expiresIn").asInt() <= 3, warning.toString());
+    assertFalse(endedAt.isBefore(expiry), "ended at " + endedAt + ", before exp " + expiry);
+    assertTrue(endedAt.isBefore(expiry.plusSeconds(2)), "ended at " + endedAt + ", exp " + expiry);
     assertEquals("sse-token-expired", client.events().get(client.events().size() - 1).type());
+  }
+
+  @Test
+  void aRequestTheContainerRefusesNeverEchoesItsToken() throws Exception {
+    String reader = token("--sub", "reader");
+    for (String request : List.of("GET /events?topic=news%2&token=" + reader,
+        "POST /publish?token=" + reader + "&x=%zz")) {
+      // Raw HTTP/1.1: the JDK's client refuses to send a malformed escape.
+      String answer;
+      try (Socket socket = new Socket("127.0.0.1", app.port())) {
+        socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+      assertTrue(answer.toLowerCase(Locale.ROOT)
+          .contains("content-type: application/problem+json"), answer);
+      assertFalse(answer.contains(reader.substring(reader.lastIndexOf('.') + 1)), answer);
+      assertFalse(answer.contains("token"), answer);
+    }
   }
 
   @Test

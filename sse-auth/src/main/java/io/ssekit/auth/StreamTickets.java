@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the token's expiry, which is when a stream opened with it is closed.
  *
  * <p><b>Single use.</b> Each instance remembers the tickets redeemed on it until they expire, and
- * refuses them a second time. Instances that share the ticket key accept each other's tickets, so
+ * refuses them a second time. It remembers at most {@value #MAX_REMEMBERED}; while that many
+ * unexpired tickets have been used on it within their lifetime, further redemptions are refused
+ * with {@code 401} until the oldest expire, so memory stays bounded. Instances that share the ticket key accept each other's tickets, so
  * a ticket fetched from one instance opens a stream on another; there, it can be used once more
  * at most, within its few seconds. Keep {@code ticketLifetime} short.
  *
@@ -52,6 +54,9 @@ public final class StreamTickets {
 
   private static final long PURGE_EVERY_MILLIS = 1000;
 
+  /** Redeemed tickets an instance remembers at most; beyond, redemptions wait for room. */
+  static final int MAX_REMEMBERED = 100_000;
+
   private final MACSigner signer;
   private final DefaultJWTProcessor<SecurityContext> processor;
   private final Duration lifetime;
@@ -60,8 +65,14 @@ public final class StreamTickets {
   /** Redeemed ticket ids, with the epoch millisecond after which they may be forgotten. */
   private final Map<String, Long> redeemed = new ConcurrentHashMap<>();
   private final AtomicLong nextPurge = new AtomicLong();
+  private final int maxRemembered;
 
   StreamTickets(byte[] key, Duration lifetime, Duration clockSkew) {
+    this(key, lifetime, clockSkew, MAX_REMEMBERED);
+  }
+
+  StreamTickets(byte[] key, Duration lifetime, Duration clockSkew, int maxRemembered) {
+    this.maxRemembered = maxRemembered;
     try {
       this.signer = new MACSigner(key);
     } catch (JOSEException e) {
@@ -93,14 +104,16 @@ public final class StreamTickets {
     if (topics.patterns().isEmpty()) {
       throw new IllegalArgumentException("a ticket needs at least one topic pattern");
     }
-    long now = Instant.now().getEpochSecond();
+    long nowMillis = System.currentTimeMillis();
     long tokenExpiry = principal.expires().getEpochSecond();
-    Instant expires = Instant.ofEpochSecond(Math.min(now + lifetime.toSeconds(), tokenExpiry));
+    // JWTs count whole seconds: round up, so that a ticket lives at least its lifetime.
+    long ceiling = Math.floorDiv(nowMillis + lifetime.toMillis() + 999, 1000);
+    Instant expires = Instant.ofEpochSecond(Math.min(ceiling, tokenExpiry));
     byte[] id = new byte[16];
     random.nextBytes(id);
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .subject(principal.name())
-        .issueTime(Date.from(Instant.ofEpochSecond(now)))
+        .issueTime(new Date(nowMillis))
         .expirationTime(Date.from(expires))
         .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(id))
         .claim(TOKEN_EXPIRY, tokenExpiry)
@@ -143,6 +156,11 @@ public final class StreamTickets {
     }
     long now = System.currentTimeMillis();
     purgeExpired(now);
+    if (redeemed.size() >= maxRemembered) {
+      // Memory stays bounded whatever a token holder does; tickets expire within a minute.
+      return AuthResult.unauthenticated(JwtAuthenticator.INVALID, "this instance holds the"
+          + " most recently used tickets it can remember; fetch a new ticket in a moment");
+    }
     long forgetAfter = claims.getExpirationTime().getTime() + clockSkewMillis + 1000;
     if (redeemed.putIfAbsent(claims.getJWTID(), forgetAfter) != null) {
       return AuthResult.unauthenticated(JwtAuthenticator.INVALID,

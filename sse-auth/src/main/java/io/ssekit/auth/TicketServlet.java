@@ -24,8 +24,8 @@ import java.util.Optional;
  * {"ticket":"...","expiresIn":30}} with {@code Cache-Control: no-store}; the client opens its
  * stream with {@code ?token=<ticket>} within {@code expiresIn} seconds.
  *
- * <p>Refusals are problem details: {@code 401} (with {@code WWW-Authenticate}) for a missing or
- * invalid token, or a ticket offered in its place; {@code 403} for a topic the token may not
+ * <p>Refusals are problem details: {@code 401} (with {@code WWW-Authenticate}) for a missing,
+ * invalid or expired token (also one within the clock skew), or a ticket offered in its place; {@code 403} for a topic the token may not
  * subscribe to, or a token that may subscribe to none; {@code 400} for an invalid topic; {@code
  * 405} for any method but {@code POST}. Cross-origin callers need the container's CORS support
  * (for Jetty, {@code CrossOriginHandler}) in front of this servlet.
@@ -56,6 +56,12 @@ public class TicketServlet extends HttpServlet {
       return;
     }
     JwtPrincipal principal = (JwtPrincipal) ((AuthResult.Granted) result).principal();
+    if (!principal.expires().isAfter(Instant.now())) {
+      // Accepted within the clock skew, but a stream opened with it would close at once.
+      Problems.deny(response, (AuthResult.Denied) AuthResult.unauthenticated(
+          JwtAuthenticator.INVALID, "the token has expired; fetch a fresh one"));
+      return;
+    }
     Optional<TopicPatterns> asked;
     try {
       asked = requested(request);
@@ -77,8 +83,9 @@ public class TicketServlet extends HttpServlet {
       return;
     }
     StreamTickets.Ticket ticket = authenticator.tickets().issue(principal, topics);
-    long expiresIn = Math.max(0, ticket.expiresAt().getEpochSecond()
-        - Instant.now().getEpochSecond());
+    long left = ticket.expiresAt().toEpochMilli() - System.currentTimeMillis();
+    long expiresIn = Math.min(authenticator.tickets().lifetime().toSeconds(),
+        Math.max(0, (left + 999) / 1000));
     // A ticket is base64url and dots: nothing in it needs escaping in JSON.
     byte[] body = ("{\"ticket\":\"" + ticket.value() + "\",\"expiresIn\":" + expiresIn + "}")
         .getBytes(StandardCharsets.US_ASCII);

@@ -87,7 +87,8 @@ class StreamTicketsTest {
     granted(decide(quick, Request.streamWithQueryToken(used.value())));
     assertEquals(1, quick.tickets().remembered());
 
-    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2300));
+    // A 1 s ticket lives 1 to 2 s (whole seconds, rounded up); it is forgotten 1 s later.
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3200));
 
     assertInvalid(decide(quick, Request.streamWithQueryToken(unused.value())), unused.value(),
         "expired");
@@ -104,8 +105,8 @@ class StreamTicketsTest {
         + shortLived.expires());
     StreamTickets.Ticket normal = auth.tickets().issue(alice(Duration.ofMinutes(10)),
         TopicPatterns.of(List.of("alerts")));
-    long lifetime = normal.expiresAt().getEpochSecond() - Instant.now().getEpochSecond();
-    assertTrue(lifetime >= 29 && lifetime <= 30, "default 30 s, was " + lifetime);
+    long lifetime = normal.expiresAt().toEpochMilli() - System.currentTimeMillis();
+    assertTrue(lifetime > 29_000 && lifetime <= 31_000, "default 30 s, was " + lifetime + " ms");
     assertFalse(ticket.toString().contains(ticket.value()), "toString never shows the ticket");
   }
 
@@ -153,6 +154,25 @@ class StreamTicketsTest {
     assertEquals("alice", granted(decide(JwtAuthenticator.builder().publicKeyPem(pem(rsa))
         .ticketSecret(shared).build(), Request.streamWithQueryToken(sharedTicket.value())))
         .name());
+  }
+
+  @Test
+  void anInstanceRemembersBoundedlyManyUsedTicketsAndRefusesMoreUntilTheyExpire()
+      throws Exception {
+    byte[] key = "a-ticket-key-for-this-test-of-32-bytes".getBytes(StandardCharsets.UTF_8);
+    StreamTickets small = new StreamTickets(key, Duration.ofSeconds(30), Duration.ZERO, 2);
+    JwtPrincipal alice = alice(Duration.ofMinutes(10));
+    List<StreamTickets.Ticket> tickets = List.of(small.issue(alice, alice.subscribe()),
+        small.issue(alice, alice.subscribe()), small.issue(alice, alice.subscribe()));
+
+    granted(small.redeem(tickets.get(0).value()));
+    granted(small.redeem(tickets.get(1).value()));
+    AuthResult third = small.redeem(tickets.get(2).value());
+
+    AuthResult.Denied refused = assertInstanceOf(AuthResult.Denied.class, third);
+    assertEquals(401, refused.status());
+    assertTrue(refused.message().contains("fetch a new ticket in a moment"), refused.message());
+    assertEquals(2, small.remembered());
   }
 
   @Test

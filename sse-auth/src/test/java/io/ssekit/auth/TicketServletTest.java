@@ -177,6 +177,10 @@ class TicketServletTest {
     assertEquals(401, late.statusCode());
     assertEquals("Bearer error=\"invalid_token\"",
         late.headers().firstValue("www-authenticate").orElseThrow());
+    String withinSkew = token("alice", Duration.ofSeconds(-5), Map.of("subscribe", List.of("*")));
+    HttpResponse<String> skewed = askForTicket(withinSkew, "");
+    assertEquals(401, skewed.statusCode(), "accepted within the clock skew, but expired");
+    assertTrue(skewed.body().contains("expired"), skewed.body());
     String ticket = ticketOf(askForTicket(token, ""));
     assertEquals(401, askForTicket(ticket, "").statusCode(), "a ticket buys no ticket");
     HttpResponse<String> get = get("/auth/ticket");

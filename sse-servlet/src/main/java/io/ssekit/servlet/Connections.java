@@ -38,6 +38,9 @@ final class Connections {
   /** The event a stream ends with when its credentials expire. */
   static final String EXPIRED_EVENT = "sse-token-expired";
 
+  /** How long an expired stream may take to write its last bytes before it is cut off. */
+  static final long EXPIRED_GRACE_MILLIS = 5000;
+
   private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
   private static final byte[] KEEP_ALIVE = SseEncoder.keepAlive();
 
@@ -106,8 +109,9 @@ final class Connections {
   /**
    * Warns {@code connection} {@code expiryWarning} before {@code expiresAt} with an {@value
    * #EXPIRING_EVENT} event, whose data gives the instant and the seconds left, and ends it at
-   * {@code expiresAt} with a jittered {@code retry:} hint and {@value #EXPIRED_EVENT}. Credentials
-   * that have expired already get both at once. The tasks are cancelled when the stream ends first.
+   * {@code expiresAt} with a jittered {@code retry:} hint and {@value #EXPIRED_EVENT}; a stream
+   * whose client does not take those last bytes within {@value #EXPIRED_GRACE_MILLIS} ms is cut
+   * off. The tasks are cancelled when the stream ends first.
    */
   void expireAt(SseConnection connection, Instant expiresAt) {
     long untilExpiry = millisUntil(expiresAt);
@@ -117,16 +121,20 @@ final class Connections {
           expiringFrame(expiresAt)), untilWarning, TimeUnit.MILLISECONDS));
       connection.cancelOnRelease(timer.schedule(() -> connection.finishWith(
           closingFrame(EXPIRED_EVENT)), Math.max(0, untilExpiry), TimeUnit.MILLISECONDS));
+      // A client that stopped reading would hold the stream open past expiry: cut it off.
+      connection.cancelOnRelease(timer.schedule(connection::closeAndComplete,
+          Math.max(0, untilExpiry) + EXPIRED_GRACE_MILLIS, TimeUnit.MILLISECONDS));
     } catch (RejectedExecutionException stopped) {
       // The servlet is stopping: every stream gets server-shutdown instead.
     }
   }
 
   private static long millisUntil(Instant instant) {
+    Instant now = Instant.now();
     try {
-      return Duration.between(Instant.now(), instant).toMillis();
+      return Duration.between(now, instant).toMillis();
     } catch (ArithmeticException farAway) {
-      return Long.MAX_VALUE / 2;
+      return instant.isBefore(now) ? 0 : Long.MAX_VALUE / 2;
     }
   }
 

@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -56,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * {@code sse-token-expiring} event {@code tokenExpiryWarning} before (data: {@code
  * {"expiresAt":"...","expiresIn":seconds}}), so the client can fetch fresh credentials, and is
  * closed when they expire with a jittered {@code retry:} hint and {@code sse-token-expired}. Its
- * client then reconnects with whatever credentials it has by then.
+ * client then reconnects with whatever credentials it has by then. Credentials that have expired
+ * already (an authenticator may accept them within its clock skew) open no stream: {@code 401}
+ * with {@code Bearer error="invalid_token"}.
  *
  * <p>On {@link #destroy()} every stream gets a {@code server-shutdown} event with a jittered
  * {@code retry:} hint, and the servlet waits up to {@code shutdownGrace} for them to be written.
@@ -68,6 +71,7 @@ public class SseServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SseServlet.class);
   private static final byte[] GREETING = ": ok\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final String EXPIRED = "Bearer error=\"invalid_token\"";
 
   private final transient ServletOptions programmatic;
   private transient ServletOptions options;
@@ -234,6 +238,12 @@ public class SseServlet extends HttpServlet {
         return;
       }
       SsePrincipal principal = ((AuthResult.Granted) result).principal();
+      if (principal.expiresAt().filter(at -> !at.isAfter(Instant.now())).isPresent()) {
+        // Accepted within the authenticator's clock skew, but the stream would close at once.
+        Problems.deny(response, (AuthResult.Denied) AuthResult.unauthenticated(EXPIRED,
+            "the credentials have expired; fetch fresh ones"));
+        return;
+      }
       for (String topic : topics) {
         if (!principal.maySubscribe(topic)) {
           Problems.send(response, 403, "forbidden", "Forbidden",

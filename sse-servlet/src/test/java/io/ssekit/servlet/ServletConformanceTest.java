@@ -497,8 +497,9 @@ abstract class ServletConformanceTest {
 
     assertTrue(warning.data().startsWith("{\"expiresAt\":\"" + expiresAt + "\",\"expiresIn\":"),
         warning.data());
-    assertTrue(warnedAt < expiresAt.toEpochMilli() - 500, "warned " + (expiresAt.toEpochMilli()
-        - warnedAt) + " ms before expiry, expected about 1500");
+    long warnedBefore = expiresAt.toEpochMilli() - warnedAt;
+    assertTrue(warnedBefore > 500 && warnedBefore <= 1600, "warned " + warnedBefore
+        + " ms before expiry, expected about 1500");
     assertTrue(endedAt >= expiresAt.toEpochMilli() - 50, "closed "
         + (expiresAt.toEpochMilli() - endedAt) + " ms before expiry");
     assertEquals(List.of(before, after), client.events().stream()
@@ -512,17 +513,16 @@ abstract class ServletConformanceTest {
   }
 
   @Test
-  void aStreamWithCredentialsExpiredAlreadyIsWarnedAndClosedAtOnce() throws Exception {
+  void credentialsExpiredAlreadyOpenNoStream() throws Exception {
     start(SseServlet.builder().authenticator(request -> CompletableFuture.completedFuture(
         AuthResult.granted(expiringPrincipal(Instant.now().minusSeconds(5))))));
-    SseClient client = connect("");
 
-    client.awaitEnd(WAIT);
+    HttpResponse<String> refused = get("/events", Map.of());
 
-    assertEquals(List.of("sse-token-expiring", "sse-token-expired"),
-        client.events().stream().map(Event::type).toList());
-    assertTrue(client.events().get(0).data().endsWith("\"expiresIn\":0}"),
-        client.events().get(0).data());
+    assertEquals(401, refused.statusCode());
+    assertEquals("Bearer error=\"invalid_token\"",
+        refused.headers().firstValue("www-authenticate").orElseThrow());
+    assertTrue(refused.body().contains("expired"), refused.body());
     await().atMost(WAIT).until(() -> servlet.connectionCount() == 0);
   }
 
