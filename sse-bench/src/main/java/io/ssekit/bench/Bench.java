@@ -1,0 +1,249 @@
+package io.ssekit.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The benchmark tool: starts each server under test in a JVM of its own on core 0, drives it from
+ * this JVM on core 1, and prints one result per server with the ratio to the baseline.
+ *
+ * <pre>
+ * java -jar sse-bench.jar idle N [HOLD_S]                  memory per stream, connect rate
+ * java -jar sse-bench.jar fanout N RATE SECONDS            latency percentiles and loss
+ * java -jar sse-bench.jar burst N [SECONDS] [PUBLISHERS]   saturation: server CPU per delivery
+ *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
+ *            --warmup SECONDS (3)     --out DIR (target/bench)
+ * </pre>
+ */
+public final class Bench {
+  private Bench() {}
+
+  /** A server to measure: its name and how to start it. */
+  record Server(String name, List<String> mainArgs, Map<String, String> env) {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("sse-bench: " + e.getMessage());
+      System.err.println(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    pinSelf("1");
+    Files.createDirectories(options.out);
+    List<Result> results = new ArrayList<>();
+    for (Server server : options.servers()) {
+      results.add(run(options, server));
+    }
+    System.out.println();
+    System.out.println(Result.header());
+    Result baseline = results.stream().filter(r -> r.server().equals("jetty")).findFirst()
+        .orElse(null);
+    for (Result result : results) {
+      System.out.println(result.row(baseline));
+    }
+    // A stream that never opened, or an event lost at a rate the server should keep up with.
+    boolean broken = results.stream().anyMatch(r -> r.open() < options.connections
+        || options.scenario.equals("fanout") && r.lost() > 0);
+    System.exit(broken ? 1 : 0);
+  }
+
+  static Result run(Options options, Server server) throws Exception {
+    int port = ServerProcess.freePort();
+    Path log = options.out.resolve(server.name() + ".log");
+    System.out.printf("%s: starting on port %d (log %s)%n", server.name(), port, log);
+    try (ServerProcess process = ServerProcess.start(server.name(), port, "0",
+        server.mainArgs(), server.env(), log);
+        LoadGenerator loader = new LoadGenerator(new InetSocketAddress("127.0.0.1", port),
+            "/events")) {
+      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // let the server settle
+      long rssBefore = process.rssBytes();
+      long connectStart = System.nanoTime();
+      loader.connect(options.connections);
+      awaitConnected(loader, options.connections);
+      double connectSeconds = Math.max(1e-3,
+          (loader.lastOpenNanos() - connectStart) / 1e9);
+      System.out.printf("%s: %d streams open, %d failed, in %.2f s%n", server.name(),
+          loader.open(), loader.failed(), connectSeconds);
+      Measure measure = new Measure(process, loader);
+      Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + port + "/send"));
+      switch (options.scenario) {
+        case "idle" -> LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(options.seconds));
+        case "fanout" -> {
+          if (options.warmup > 0) {
+            publisher.fixedRate(options.rate, Duration.ofSeconds(options.warmup));
+            measure.drain(publisher.accepted() * loader.open());
+          }
+          measure.start(publisher);
+          publisher.fixedRate(options.rate, Duration.ofSeconds(options.seconds));
+          measure.drain(measure.expected(publisher));
+        }
+        case "burst" -> {
+          if (options.warmup > 0) {
+            publisher.max(options.publishers, Duration.ofSeconds(options.warmup));
+            measure.drain(publisher.accepted() * loader.open());
+          }
+          measure.start(publisher);
+          publisher.max(options.publishers, Duration.ofSeconds(options.seconds));
+          measure.drain(measure.expected(publisher));
+        }
+        default -> throw new IllegalArgumentException(options.scenario);
+      }
+      long rssAfter = process.rssBytes();
+      return measure.result(server.name(), options, loader.open(), loader.failed(),
+          loader.open() / connectSeconds, rssBefore, rssAfter);
+    }
+  }
+
+  private static void awaitConnected(LoadGenerator loader, int count) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (loader.open() + loader.failed() < count && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+  }
+
+  /** Moves every thread of this JVM to {@code cpu}, when {@code taskset} is there. */
+  private static void pinSelf(String cpu) {
+    if (!Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+      System.out.println("taskset not found: load generator and server share the cores");
+      return;
+    }
+    try {
+      new ProcessBuilder("/usr/bin/taskset", "-a", "-p", "-c", cpu,
+          Long.toString(ProcessHandle.current().pid())).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    } catch (IOException | InterruptedException e) {
+      System.out.println("could not pin the load generator: " + e);
+    }
+  }
+
+  /** Counters of one measured phase. */
+  static final class Measure {
+    private final ServerProcess process;
+    private final LoadGenerator loader;
+    private long eventsAtStart;
+    private long acceptedAtStart;
+    private long serverCpuAtStart;
+    private long loaderCpuAtStart;
+    private long startNanos;
+    private long lastEventNanos;
+    private long serverCpuAtEnd;
+    private long loaderCpuAtEnd;
+    private Histogram latencies;
+    private int openAtStart;
+    private long expectedTotal;
+
+    Measure(ServerProcess process, LoadGenerator loader) {
+      this.process = process;
+      this.loader = loader;
+    }
+
+    void start(Publisher publisher) throws IOException {
+      loader.snapshot();
+      eventsAtStart = loader.events();
+      acceptedAtStart = publisher.accepted();
+      openAtStart = loader.open();
+      serverCpuAtStart = process.cpuNanos();
+      loaderCpuAtStart = ServerProcess.cpuNanos(ProcessHandle.current().pid());
+      startNanos = System.nanoTime();
+    }
+
+    long expected(Publisher publisher) {
+      return (publisher.accepted() - acceptedAtStart) * openAtStart;
+    }
+
+    /** Waits until {@code expected} events arrived, or until none came for 3 s. */
+    void drain(long expected) throws IOException {
+      expectedTotal = expected;
+      long seen = loader.events() - eventsAtStart;
+      long quietSince = System.nanoTime();
+      while (seen < expected && System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(3)) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        long now = loader.events() - eventsAtStart;
+        if (now != seen) {
+          seen = now;
+          quietSince = System.nanoTime();
+        }
+      }
+      lastEventNanos = loader.lastEventNanos();
+      serverCpuAtEnd = process.cpuNanos();
+      loaderCpuAtEnd = ServerProcess.cpuNanos(ProcessHandle.current().pid());
+      latencies = loader.snapshot();
+    }
+
+    Result result(String server, Options options, int open, int failed, double connectRate,
+        long rssBefore, long rssAfter) {
+      boolean measured = latencies != null;
+      long delivered = measured ? loader.events() - eventsAtStart : 0;
+      return new Result(server, options.describe(), open, failed, connectRate,
+          (rssAfter - rssBefore) / Math.max(1, open), rssAfter, delivered,
+          measured ? Math.max(0, lastEventNanos - startNanos) / 1e9 : 0, latencies,
+          serverCpuAtEnd - serverCpuAtStart, loaderCpuAtEnd - loaderCpuAtStart,
+          measured ? expectedTotal : 0);
+    }
+  }
+
+  /** One server's figures in one scenario. */
+  record Result(String server, String scenario, int open, int failed, double connectRate,
+      long rssPerStream, long rss, long delivered, double seconds, Histogram latencies,
+      long serverCpuNanos, long loaderCpuNanos, long expected) {
+
+    long lost() {
+      return Math.max(0, expected - delivered);
+    }
+
+    static String header() {
+      return String.format(Locale.ROOT, "%-7s %-18s %7s %6s %9s %9s %9s %11s %8s %8s %8s %8s"
+          + " %8s %9s %9s", "server", "scenario", "streams", "failed", "conn/s", "KB/stream",
+          "RSS MB", "delivered/s", "lost", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+          "srv us/ev", "gen us/ev");
+    }
+
+    String row(Result baseline) {
+      double perEvent = delivered == 0 ? Double.NaN : serverCpuNanos / 1000.0 / delivered;
+      double loaderPerEvent = delivered == 0 ? Double.NaN : loaderCpuNanos / 1000.0 / delivered;
+      String row = String.format(Locale.ROOT, "%-7s %-18s %7d %6d %9.0f %9s %9.0f %11.0f %8d"
+          + " %8s %8s %8s %8s %9s %9s", server, scenario, open, failed, connectRate,
+          scenario.startsWith("idle") ? fixed(rssPerStream / 1024.0, 1) : "-", rss / 1048576.0,
+          seconds > 0 ? delivered / seconds : 0, lost(), millis(50), millis(99), millis(99.9),
+          max(), fixed(perEvent, 2), fixed(loaderPerEvent, 2));
+      if (baseline != null && baseline != this && baseline.delivered > 0 && delivered > 0) {
+        double basePerEvent = baseline.serverCpuNanos / 1000.0 / baseline.delivered;
+        row += String.format(Locale.ROOT, "   (server CPU per event x%.2f of jetty)",
+            perEvent / basePerEvent);
+      } else if (baseline != null && baseline != this && scenario.startsWith("idle")) {
+        row += String.format(Locale.ROOT, "   (memory per stream x%.2f of jetty)",
+            rssPerStream / (double) Math.max(1, baseline.rssPerStream));
+      }
+      return row;
+    }
+
+    private static String fixed(double value, int decimals) {
+      return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    private String millis(double percentile) {
+      return latencies == null || latencies.getTotalCount() == 0 ? "-"
+          : String.format(Locale.ROOT, "%.1f",
+              latencies.getValueAtPercentile(percentile) / 1000.0);
+    }
+
+    private String max() {
+      return latencies == null || latencies.getTotalCount() == 0 ? "-"
+          : String.format(Locale.ROOT, "%.1f", latencies.getMaxValue() / 1000.0);
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package io.ssekit.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Holds many event streams on one thread with one selector: connects them at a bounded pace,
+ * decodes what arrives, counts events and records each event's publish-to-receive latency from
+ * the {@code nanoTime} its publisher put in its data (publisher and generator share the JVM and
+ * so the clock).
+ *
+ * <p>Per stream it keeps only a socket and a {@link StreamDecoder}; every stream shares one read
+ * buffer. Source addresses are spread over {@code 127.0.0.2} and up, {@value #PER_SOURCE}
+ * streams each, so that ephemeral ports never run short.
+ *
+ * <p>Thread-safety: {@link #start} and {@link #close} from the caller; the counters are read from
+ * any thread; {@link #snapshot} swaps the latency histogram under a lock.
+ */
+final class LoadGenerator implements AutoCloseable {
+  static final int PER_SOURCE = 10_000;
+  private static final int MAX_PENDING_CONNECTS = 512;
+
+  private final InetSocketAddress server;
+  private final byte[] request;
+  private final Selector selector;
+  private final Thread thread;
+  private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
+  private final List<Stream> streams = new ArrayList<>();
+  private final Object histogramLock = new Object();
+  private Histogram latencies = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+
+  private volatile boolean running = true;
+  private volatile int wanted;
+  private int started;
+  private int pending;
+  private volatile int open;
+  private volatile int failed;
+  private volatile int ended;
+  private volatile long events;
+  private volatile long lastOpenNanos;
+  private volatile long lastEventNanos;
+  private long nowNanos;
+
+  LoadGenerator(InetSocketAddress server, String pathAndQuery) throws IOException {
+    this.server = server;
+    this.request = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + server.getHostString() + ":"
+        + server.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    this.selector = Selector.open();
+    this.thread = new Thread(this::run, "sse-bench-loader");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Opens streams until {@code count} have been asked for in all. */
+  void connect(int count) {
+    wanted = count;
+    selector.wakeup();
+  }
+
+  int open() {
+    return open;
+  }
+
+  int failed() {
+    return failed;
+  }
+
+  /** Streams that the server ended after they opened. */
+  int ended() {
+    return ended;
+  }
+
+  long events() {
+    return events;
+  }
+
+  /** When the last event arrived, by {@link System#nanoTime()}. */
+  long lastEventNanos() {
+    return lastEventNanos;
+  }
+
+  /** When the last stream opened, by {@link System#nanoTime()}. */
+  long lastOpenNanos() {
+    return lastOpenNanos;
+  }
+
+  /** The latencies recorded since the last call, in microseconds. */
+  Histogram snapshot() {
+    synchronized (histogramLock) {
+      Histogram taken = latencies;
+      latencies = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+      return taken;
+    }
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        startConnects();
+        selector.select(100);
+        nowNanos = System.nanoTime();
+        for (SelectionKey key : selector.selectedKeys()) {
+          Stream stream = (Stream) key.attachment();
+          try {
+            if (key.isConnectable()) {
+              stream.finishConnect(key);
+            } else if (key.isReadable()) {
+              stream.read(key);
+            }
+          } catch (IOException | RuntimeException e) {
+            stream.fail(key);
+          }
+        }
+        selector.selectedKeys().clear();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("the selector failed", e);
+    }
+  }
+
+  private void startConnects() throws IOException {
+    while (started < wanted && pending < MAX_PENDING_CONNECTS) {
+      SocketChannel channel = SocketChannel.open();
+      channel.configureBlocking(false);
+      channel.bind(new InetSocketAddress("127.0.0." + (2 + started / PER_SOURCE), 0));
+      Stream stream = new Stream(channel);
+      streams.add(stream);
+      started++;
+      pending++;
+      try {
+        if (channel.connect(server)) {
+          stream.connected(channel.register(selector, SelectionKey.OP_READ, stream));
+        } else {
+          channel.register(selector, SelectionKey.OP_CONNECT, stream);
+        }
+      } catch (IOException e) {
+        pending--;
+        failed++;
+        channel.close();
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    running = false;
+    selector.wakeup();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Stream stream : streams) {
+      stream.channel.close();
+    }
+    selector.close();
+  }
+
+  /** One stream: its socket and decoder. */
+  private final class Stream implements StreamDecoder.Listener {
+    final SocketChannel channel;
+    final StreamDecoder decoder = new StreamDecoder(this);
+    boolean counted;
+    boolean opened;
+
+    Stream(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    void finishConnect(SelectionKey key) throws IOException {
+      channel.finishConnect();
+      key.interestOps(SelectionKey.OP_READ);
+      connected(key);
+    }
+
+    void connected(SelectionKey key) throws IOException {
+      pending--;
+      counted = true;
+      ByteBuffer out = ByteBuffer.wrap(request);
+      channel.write(out);
+      if (out.hasRemaining()) {
+        throw new IOException("the request did not fit the socket buffer");
+      }
+    }
+
+    void read(SelectionKey key) throws IOException {
+      readBuffer.clear();
+      int n = channel.read(readBuffer);
+      if (n < 0) {
+        end(key);
+        return;
+      }
+      readBuffer.flip();
+      decoder.feed(readBuffer);
+      if (decoder.done()) {
+        end(key);
+      }
+    }
+
+    void fail(SelectionKey key) {
+      if (!counted) {
+        pending--;
+        counted = true;
+      }
+      failed++;
+      close(key);
+    }
+
+    private void end(SelectionKey key) {
+      if (opened) {
+        ended++;
+        open--;
+        opened = false;
+      }
+      close(key);
+    }
+
+    private void close(SelectionKey key) {
+      key.cancel();
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Closing anyway.
+      }
+    }
+
+    @Override
+    public void onHeaders(int status) {
+      if (status == 200) {
+        opened = true;
+        open++;
+        lastOpenNanos = System.nanoTime();
+      } else {
+        failed++;
+      }
+    }
+
+    @Override
+    public void onEvent(long number) {
+      events++;
+      lastEventNanos = nowNanos;
+      if (number > 0) {
+        long micros = (nowNanos - number) / 1000;
+        synchronized (histogramLock) {
+          latencies.recordValue(Math.max(0, Math.min(micros, latencies.getHighestTrackableValue())));
+        }
+      }
+    }
+  }
+}

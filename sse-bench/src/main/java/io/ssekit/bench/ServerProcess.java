@@ -1,0 +1,112 @@
+package io.ssekit.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A server under test in a JVM of its own, pinned to one core with {@code taskset} when it is
+ * there, with the same JVM flags for every server; its CPU time and resident memory are read from
+ * {@code /proc/PID}.
+ */
+final class ServerProcess implements AutoCloseable {
+  /** The JVM flags of every server under test. */
+  static final List<String> JVM_FLAGS = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC");
+
+  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+  final String name;
+  final int port;
+  private final Process process;
+
+  private ServerProcess(String name, int port, Process process) {
+    this.name = name;
+    this.port = port;
+    this.process = process;
+  }
+
+  /**
+   * Starts {@code mainArgs} (a {@code -jar} or {@code -cp} invocation) with {@code env} and
+   * waits up to 30 s for {@code port} to accept connections.
+   */
+  static ServerProcess start(String name, int port, String cpu, List<String> mainArgs,
+      Map<String, String> env, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (cpu != null && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+      command.addAll(List.of("/usr/bin/taskset", "-c", cpu));
+    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_FLAGS);
+    command.addAll(mainArgs);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    builder.environment().put("PORT", Integer.toString(port));
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process process = builder.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (Socket probe = new Socket()) {
+        probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return new ServerProcess(name, port, process);
+      } catch (IOException notYet) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          process.destroyForcibly();
+          throw new IOException(name + " did not start on port " + port + "; see " + log);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+  }
+
+  /** User plus system CPU time of the server so far, in nanoseconds. */
+  long cpuNanos() throws IOException {
+    return cpuNanos(process.pid());
+  }
+
+  /** User plus system CPU time of process {@code pid} so far, in nanoseconds. */
+  static long cpuNanos(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ticks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** The server's resident memory, in bytes. */
+  long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()),
+        "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS for " + name);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A port free on loopback now. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

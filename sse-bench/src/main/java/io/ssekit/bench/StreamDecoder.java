@@ -1,0 +1,203 @@
+package io.ssekit.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Decodes one HTTP/1.1 event-stream response as it arrives, in whatever pieces: the status line
+ * and headers, a chunked or plain body, and the event stream inside it by the WHATWG rules (lines
+ * end with CRLF, LF or CR; a blank line dispatches the event; comments and other fields are
+ * skipped). It allocates only while reading the headers: an event costs no allocation.
+ *
+ * <p>Of each event it reports whether it had data, and the first whole number in its data (the
+ * benchmark's publishers send {@code {"t":<nanoTime>}}), or -1.
+ */
+final class StreamDecoder {
+  /** What the decoder found. Called on the decoding thread. */
+  interface Listener {
+    /** The response headers arrived with {@code status}. */
+    void onHeaders(int status);
+
+    /** An event was dispatched; {@code number} is the first number in its data, or -1. */
+    void onEvent(long number);
+  }
+
+  private static final int HEADERS = 0;
+  private static final int CHUNK_SIZE = 1;
+  private static final int CHUNK_EXTENSION = 2;
+  private static final int CHUNK_DATA = 3;
+  private static final int CHUNK_END = 4;
+  private static final int PLAIN_BODY = 5;
+  private static final int DONE = 6;
+
+  // Line states of the event stream.
+  private static final int LINE_START = 0;
+  private static final int FIELD_NAME = 1;
+  private static final int DATA_VALUE = 2;
+  private static final int SKIP_LINE = 3;
+
+  private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+
+  private final Listener listener;
+  private int phase = HEADERS;
+  private StringBuilder headers = new StringBuilder(256);
+  private long chunkLeft;
+  private boolean chunkSizeSeen;
+
+  private int line = LINE_START;
+  private int fieldLength;
+  private boolean fieldMayBeData;
+  private boolean afterCr;
+  private boolean hasData;
+  private long number = -1;
+  private boolean inNumber;
+  private boolean numberDone;
+
+  StreamDecoder(Listener listener) {
+    this.listener = listener;
+  }
+
+  /** Whether the response ended (a final chunk) or could not be read. */
+  boolean done() {
+    return phase == DONE;
+  }
+
+  /** Consumes everything remaining in {@code in}. */
+  void feed(ByteBuffer in) {
+    while (in.hasRemaining() && phase != DONE) {
+      switch (phase) {
+        case HEADERS -> header(in.get());
+        case CHUNK_SIZE -> chunkSize(in.get());
+        case CHUNK_EXTENSION -> {
+          if (in.get() == '\n') {
+            phase = chunkLeft == 0 ? DONE : CHUNK_DATA;
+          }
+        }
+        case CHUNK_DATA -> {
+          int n = (int) Math.min(chunkLeft, in.remaining());
+          for (int i = 0; i < n; i++) {
+            body(in.get());
+          }
+          chunkLeft -= n;
+          if (chunkLeft == 0) {
+            phase = CHUNK_END;
+          }
+        }
+        case CHUNK_END -> {
+          if (in.get() == '\n') {
+            phase = CHUNK_SIZE;
+            chunkSizeSeen = false;
+          }
+        }
+        case PLAIN_BODY -> body(in.get());
+        default -> throw new IllegalStateException("phase " + phase);
+      }
+    }
+  }
+
+  private void header(byte b) {
+    headers.append((char) (b & 0xff));
+    int n = headers.length();
+    if (n >= 4 && headers.charAt(n - 1) == '\n' && headers.charAt(n - 2) == '\r'
+        && headers.charAt(n - 3) == '\n' && headers.charAt(n - 4) == '\r') {
+      String text = headers.toString();
+      headers = null;
+      int status = text.startsWith("HTTP/1.1 ") && text.length() >= 12
+          ? Integer.parseInt(text.substring(9, 12)) : -1;
+      boolean chunked = text.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
+      phase = status == 200 ? (chunked ? CHUNK_SIZE : PLAIN_BODY) : DONE;
+      listener.onHeaders(status);
+    } else if (n > 16 * 1024) {
+      phase = DONE;
+      listener.onHeaders(-1);
+    }
+  }
+
+  private void chunkSize(byte b) {
+    int digit = Character.digit(b, 16);
+    if (digit >= 0) {
+      chunkLeft = chunkLeft * 16 + digit;
+      chunkSizeSeen = true;
+    } else if (b == '\n') {
+      phase = chunkLeft == 0 && chunkSizeSeen ? DONE : CHUNK_DATA;
+    } else if (b != '\r') {
+      phase = CHUNK_EXTENSION;
+    }
+  }
+
+  /** One byte of the event stream. */
+  private void body(byte b) {
+    if (b == '\n' && afterCr) {
+      afterCr = false; // the LF of a CRLF: the line ended at the CR
+      return;
+    }
+    afterCr = b == '\r';
+    if (b == '\r' || b == '\n') {
+      endOfLine();
+      return;
+    }
+    switch (line) {
+      case LINE_START -> {
+        if (b == ':') {
+          line = SKIP_LINE; // a comment
+        } else {
+          line = FIELD_NAME;
+          fieldLength = 0;
+          fieldMayBeData = true;
+          fieldByte(b);
+        }
+      }
+      case FIELD_NAME -> fieldByte(b);
+      case DATA_VALUE -> dataByte(b);
+      default -> {
+        // SKIP_LINE: another field or a comment
+      }
+    }
+  }
+
+  private void fieldByte(byte b) {
+    if (b == ':') {
+      line = fieldMayBeData && fieldLength == DATA.length ? DATA_VALUE : SKIP_LINE;
+      if (line == DATA_VALUE) {
+        hasData = true;
+      }
+      return;
+    }
+    fieldMayBeData = fieldMayBeData && fieldLength < DATA.length && DATA[fieldLength] == b;
+    fieldLength++;
+  }
+
+  private void dataByte(byte b) {
+    if (numberDone) {
+      return;
+    }
+    if (b >= '0' && b <= '9') {
+      number = (inNumber ? number * 10 : 0) + (b - '0');
+      inNumber = true;
+    } else if (inNumber) {
+      numberDone = true;
+    }
+  }
+
+  private void endOfLine() {
+    if (line == LINE_START) {
+      // A blank line: dispatch.
+      if (hasData) {
+        listener.onEvent(inNumber ? number : -1);
+      }
+      hasData = false;
+      number = -1;
+      inNumber = false;
+      numberDone = false;
+      return;
+    }
+    if (line == FIELD_NAME && fieldMayBeData && fieldLength == DATA.length) {
+      hasData = true; // "data" alone on its line: an empty data line
+    }
+    if (line == DATA_VALUE && inNumber) {
+      numberDone = true;
+    }
+    line = LINE_START;
+  }
+}
