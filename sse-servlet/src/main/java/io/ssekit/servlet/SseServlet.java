@@ -71,6 +71,8 @@ public class SseServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(SseServlet.class);
   private static final byte[] GREETING = ": ok\n\n".getBytes(StandardCharsets.US_ASCII);
+  /** The response buffer of a stream, in bytes. */
+  static final int STREAM_BUFFER_SIZE = 1024;
   private static final String EXPIRED = "Bearer error=\"invalid_token\"";
 
   private final transient ServletOptions programmatic;
@@ -269,6 +271,10 @@ public class SseServlet extends HttpServlet {
     response.setContentType("text/event-stream;charset=UTF-8");
     response.setHeader("Cache-Control", "no-cache");
     response.setHeader("X-Accel-Buffering", "no");
+    // The container's default response buffer (32 KB on Jetty) would be held by every idle
+    // stream. Drains write whole batches, which bypass a small buffer; the greeting and single
+    // events fit in it until the flush that follows every write.
+    response.setBufferSize(STREAM_BUFFER_SIZE);
     ServletOutputStream out = response.getOutputStream();
     SseConnection connection =
         new SseConnection(connections, async, out, options.maxQueuedBytes(), greeting);
