@@ -29,6 +29,12 @@ import org.HdrHistogram.Histogram;
 public final class Bench {
   private Bench() {}
 
+  /** Publishing for a while, as a scenario does it. */
+  @FunctionalInterface
+  interface Phase {
+    void run(Duration duration) throws InterruptedException;
+  }
+
   /** A server to measure: its name and how to start it. */
   record Server(String name, List<String> mainArgs, Map<String, String> env) {}
 
@@ -80,27 +86,19 @@ public final class Bench {
           loader.open(), loader.failed(), connectSeconds);
       Measure measure = new Measure(process, loader);
       Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + port + "/send"));
-      switch (options.scenario) {
-        case "idle" -> LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(options.seconds));
-        case "fanout" -> {
-          if (options.warmup > 0) {
-            publisher.fixedRate(options.rate, Duration.ofSeconds(options.warmup));
-            measure.drain(publisher.accepted() * loader.open());
-          }
-          measure.start(publisher);
-          publisher.fixedRate(options.rate, Duration.ofSeconds(options.seconds));
-          measure.drain(measure.expected(publisher));
+      if (options.scenario.equals("idle")) {
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(options.seconds));
+      } else {
+        Phase publish = options.scenario.equals("fanout")
+            ? duration -> publisher.fixedRate(options.rate, duration)
+            : duration -> publisher.max(options.publishers, duration);
+        if (options.warmup > 0) {
+          publish.run(Duration.ofSeconds(options.warmup));
+          measure.drain(publisher.accepted() * loader.open());
         }
-        case "burst" -> {
-          if (options.warmup > 0) {
-            publisher.max(options.publishers, Duration.ofSeconds(options.warmup));
-            measure.drain(publisher.accepted() * loader.open());
-          }
-          measure.start(publisher);
-          publisher.max(options.publishers, Duration.ofSeconds(options.seconds));
-          measure.drain(measure.expected(publisher));
-        }
-        default -> throw new IllegalArgumentException(options.scenario);
+        measure.start(publisher);
+        publish.run(Duration.ofSeconds(options.seconds));
+        measure.drain(measure.expected(publisher));
       }
       long rssAfter = process.rssBytes();
       return measure.result(server.name(), options, loader.open(), loader.failed(),

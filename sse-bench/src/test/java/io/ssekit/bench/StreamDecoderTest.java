@@ -17,17 +17,22 @@ class StreamDecoderTest {
 
   final List<Integer> statuses = new ArrayList<>();
   final List<Long> events = new ArrayList<>();
-  final StreamDecoder decoder = new StreamDecoder(new StreamDecoder.Listener() {
-    @Override
-    public void onHeaders(int status) {
-      statuses.add(status);
-    }
+  final StreamDecoder decoder = recording();
 
-    @Override
-    public void onEvent(long number) {
-      events.add(number);
-    }
-  });
+  /** A decoder that records into {@link #statuses} and {@link #events}. */
+  StreamDecoder recording() {
+    return new StreamDecoder(new StreamDecoder.Listener() {
+      @Override
+      public void onHeaders(int status) {
+        statuses.add(status);
+      }
+
+      @Override
+      public void onEvent(long number) {
+        events.add(number);
+      }
+    });
+  }
 
   static String chunk(String body) {
     return Integer.toHexString(body.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + body
@@ -52,17 +57,7 @@ class StreamDecoderTest {
     for (int size : new int[] {1, 2, 3, 7, 64, 4096}) {
       statuses.clear();
       events.clear();
-      StreamDecoder fresh = new StreamDecoder(new StreamDecoder.Listener() {
-        @Override
-        public void onHeaders(int status) {
-          statuses.add(status);
-        }
-
-        @Override
-        public void onEvent(long number) {
-          events.add(number);
-        }
-      });
+      StreamDecoder fresh = recording();
       byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
       for (int at = 0; at < bytes.length; at += size) {
         fresh.feed(ByteBuffer.wrap(bytes, at, Math.min(size, bytes.length - at)));
