@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
@@ -131,9 +132,14 @@ public final class StreamTickets {
 
   /** Whether {@code token} is shaped as a ticket (not whether it is a valid one). */
   static boolean looksLikeTicket(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
     try {
-      return TYPE.equals(SignedJWT.parse(token).getHeader().getType());
-    } catch (ParseException notAJwt) {
+      // The header only: the token is parsed in full once, by whichever processor takes it.
+      return TYPE.equals(JWSHeader.parse(new Base64URL(token.substring(0, dot))).getType());
+    } catch (ParseException notAJwsHeader) {
       return false;
     }
   }
