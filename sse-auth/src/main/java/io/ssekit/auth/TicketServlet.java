@@ -25,8 +25,8 @@ import java.util.Optional;
  * stream with {@code ?token=<ticket>} within {@code expiresIn} seconds.
  *
  * <p>Refusals are problem details: {@code 401} (with {@code WWW-Authenticate}) for a missing,
- * invalid or expired token (also one within the clock skew), or a ticket offered in its place; {@code 403} for a topic the token may not
- * subscribe to, or a token that may subscribe to none; {@code 400} for an invalid topic; {@code
+ * invalid or expired token (also one within the clock skew), or a ticket offered in its place;
+ * {@code 403} for a topic the token may not subscribe to, or a token that may subscribe to none; {@code 400} for an invalid topic; {@code
  * 405} for any method but {@code POST}. Cross-origin callers need the container's CORS support
  * (for Jetty, {@code CrossOriginHandler}) in front of this servlet.
  */
@@ -58,8 +58,8 @@ public class TicketServlet extends HttpServlet {
     JwtPrincipal principal = (JwtPrincipal) ((AuthResult.Granted) result).principal();
     if (!principal.expires().isAfter(Instant.now())) {
       // Accepted within the clock skew, but a stream opened with it would close at once.
-      Problems.deny(response, (AuthResult.Denied) AuthResult.unauthenticated(
-          JwtAuthenticator.INVALID, "the token has expired; fetch a fresh one"));
+      Problems.deny(response, new AuthResult.Denied(401, JwtAuthenticator.INVALID,
+          "the token has expired; fetch a fresh one"));
       return;
     }
     Optional<TopicPatterns> asked;

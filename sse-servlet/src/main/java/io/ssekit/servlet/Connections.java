@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>The timer is one daemon thread for all connections. Each sweep (a quarter of the keep-alive
  * interval, between 10 ms and 1 s) queues a keep-alive comment on every stream that queued
  * nothing for the interval, and closes streams that reached their maximum lifetime. A stream
- * whose credentials expire has two tasks on the same timer, at the exact instants: the warning and
- * the close (see {@link #expireAt}).
+ * whose credentials expire has one task at a time on the same timer, at the exact instants: the
+ * warning, then the close (see {@link #expireAt}).
  */
 final class Connections {
   /** The event every stream gets before the servlet stops. */
@@ -114,16 +114,22 @@ final class Connections {
    * off. The tasks are cancelled when the stream ends first.
    */
   void expireAt(SseConnection connection, Instant expiresAt) {
-    long untilExpiry = millisUntil(expiresAt);
-    long untilWarning = Math.max(0, untilExpiry - expiryWarning.toMillis());
+    // One task at a time per stream: each step schedules the next.
+    long untilWarning = Math.max(0, millisUntil(expiresAt) - expiryWarning.toMillis());
+    later(connection, untilWarning, () -> {
+      connection.offerOrEnd(expiringFrame(expiresAt));
+      later(connection, Math.max(0, millisUntil(expiresAt)), () -> {
+        connection.finishWith(closingFrame(EXPIRED_EVENT));
+        // A client that stopped reading would hold the stream open past expiry: cut it off.
+        later(connection, EXPIRED_GRACE_MILLIS, connection::closeAndComplete);
+      });
+    });
+  }
+
+  /** Runs {@code step} for {@code connection} in {@code millis}, unless the stream ends first. */
+  private void later(SseConnection connection, long millis, Runnable step) {
     try {
-      connection.cancelOnRelease(timer.schedule(() -> connection.offerOrEnd(
-          expiringFrame(expiresAt)), untilWarning, TimeUnit.MILLISECONDS));
-      connection.cancelOnRelease(timer.schedule(() -> connection.finishWith(
-          closingFrame(EXPIRED_EVENT)), Math.max(0, untilExpiry), TimeUnit.MILLISECONDS));
-      // A client that stopped reading would hold the stream open past expiry: cut it off.
-      connection.cancelOnRelease(timer.schedule(connection::closeAndComplete,
-          Math.max(0, untilExpiry) + EXPIRED_GRACE_MILLIS, TimeUnit.MILLISECONDS));
+      connection.cancelOnRelease(timer.schedule(step, millis, TimeUnit.MILLISECONDS));
     } catch (RejectedExecutionException stopped) {
       // The servlet is stopping: every stream gets server-shutdown instead.
     }

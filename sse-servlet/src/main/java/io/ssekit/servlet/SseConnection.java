@@ -112,8 +112,9 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       gone = closed;
       if (!gone) {
         if (timers == null) {
-          timers = new ArrayList<>(2);
+          timers = new ArrayList<>(3);
         }
+        timers.removeIf(Future::isDone);
         timers.add(task);
       }
     }

@@ -242,7 +242,7 @@ public class SseServlet extends HttpServlet {
       SsePrincipal principal = ((AuthResult.Granted) result).principal();
       if (principal.expiresAt().filter(at -> !at.isAfter(Instant.now())).isPresent()) {
         // Accepted within the authenticator's clock skew, but the stream would close at once.
-        Problems.deny(response, (AuthResult.Denied) AuthResult.unauthenticated(EXPIRED,
+        Problems.deny(response, new AuthResult.Denied(401, EXPIRED,
             "the credentials have expired; fetch fresh ones"));
         return;
       }
