@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.Collection;
@@ -65,6 +66,11 @@ final class HubSubscription implements Subscription {
   @Override
   public SortedSet<String> topics() {
     return topicSet;
+  }
+
+  /** When the stream's sink can take more: see {@link StreamSink#room()}. */
+  CompletionStage<Void> room() {
+    return sink.room();
   }
 
   @Override

@@ -66,8 +66,8 @@ public final class SseHub implements AutoCloseable {
     this.maxPendingEvents = builder.maxPendingEvents;
     fanout.start(new Fanout.Listener() {
       @Override
-      public void onEvent(StoredEvent event) {
-        dispatch(event);
+      public CompletionStage<Void> onEvent(StoredEvent event) {
+        return dispatch(event);
       }
 
       @Override
@@ -192,24 +192,42 @@ public final class SseHub implements AutoCloseable {
     closeQuietly(history);
   }
 
-  /** Receives every event the fanout delivers and queues it on the topic's local streams. */
-  private void dispatch(StoredEvent event) {
+  /**
+   * Receives every event the fanout delivers and queues it on the topic's local streams.
+   *
+   * @return when those streams can take more (see {@link StreamSink#room()})
+   */
+  private CompletionStage<Void> dispatch(StoredEvent event) {
     TopicStreams streamsOfTopic = topics.get(event.topic());
     if (streamsOfTopic == null) {
-      return;
+      return StreamSink.HAS_ROOM;
     }
     EncodedEvent encoded = null;
+    CompletionStage<Void> room = StreamSink.HAS_ROOM;
     for (HubSubscription stream : streamsOfTopic.streams) {
       if (encoded == null) {
         encoded = EncodedEvent.of(event);
       }
       try {
         stream.deliver(event, encoded);
+        room = both(room, stream.room());
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "delivery to " + stream + " failed; it is ended", e);
         stream.end();
       }
     }
+    return room;
+  }
+
+  /** Completed when both are; the streams of one writer share one stage, so this rarely combines. */
+  private static CompletionStage<Void> both(CompletionStage<Void> a, CompletionStage<Void> b) {
+    if (b == StreamSink.HAS_ROOM || b == a) {
+      return a;
+    }
+    if (a == StreamSink.HAS_ROOM) {
+      return b;
+    }
+    return a.thenCombine(b, (x, y) -> null);
   }
 
   /** Brings every local stream of {@code missed} topics up to date from the history. */

@@ -1,5 +1,8 @@
 package io.ssekit;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Where the hub writes one stream's bytes: the servlet's per-connection queue, or anything else
  * that carries a {@code text/event-stream} to a client.
@@ -15,9 +18,17 @@ package io.ssekit;
  *   <li>{@link #end()} is called at most once, when the hub ends the stream on its own (queue
  *       full, history failure, new epoch, hub closed). It is not called after the application
  *       closed the {@link Subscription} itself.</li>
+ *   <li>{@link #room()} never blocks. It answers {@link #HAS_ROOM} unless the thread that writes
+ *       the sink's queue to its client is behind: then a stage completed once it has caught up.
+ *       The hub completes a local publish only then, so publishers go at the writer's pace. A
+ *       queue waiting for a slow client, not for its writer, has room: a slow client never
+ *       slows publishers (it falls behind and is ended, clause 3).</li>
  * </ol>
  */
 public interface StreamSink {
+  /** The answer of {@link #room()} when the sink can take more at once. */
+  CompletionStage<Void> HAS_ROOM = CompletableFuture.completedStage(null);
+
   /**
    * Queues one event, or one field group, for the client.
    *
@@ -30,4 +41,13 @@ public interface StreamSink {
 
   /** The hub has ended this stream; finish the response so the client reconnects. */
   void end();
+
+  /**
+   * When the sink's writer can take more (clause 5); by default at once.
+   *
+   * @return {@link #HAS_ROOM}, or a stage completed when the writer has caught up; never failed
+   */
+  default CompletionStage<Void> room() {
+    return HAS_ROOM;
+  }
 }

@@ -7,7 +7,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** {@link Fanout#local()}: delivers on the publishing thread, to this process only. */
+/**
+ * {@link Fanout#local()}: delivers on the publishing thread, to this process only; {@code publish}
+ * completes when the listener says the local streams can take more.
+ */
 public final class LocalFanout implements Fanout {
   private static final System.Logger LOG = System.getLogger(LocalFanout.class.getName());
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -45,11 +48,12 @@ public final class LocalFanout implements Fanout {
       return CompletableFuture.failedFuture(new IllegalStateException("fanout not started"));
     }
     try {
-      current.onEvent(event);
+      // Completes when the local streams can take more: publishers go at the writers' pace.
+      return current.onEvent(event);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "fanout listener failed on an event of topic " + event.topic(), e);
+      return DONE;
     }
-    return DONE;
   }
 
   @Override

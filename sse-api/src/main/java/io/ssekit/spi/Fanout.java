@@ -1,8 +1,11 @@
 package io.ssekit.spi;
 
 import io.ssekit.internal.LocalFanout;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Carries stored events from the instance that published them to every instance's hub,
@@ -30,7 +33,9 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Unsubscribe.</b> After {@link #unsubscribe(String)} the fanout may stop delivering
  *       that topic; subscribe and unsubscribe of one topic take effect in call order.</li>
  *   <li><b>Non-blocking.</b> No method blocks its caller; {@code publish} completes when the
- *       event has been handed to the transport, and fails its stage when it cannot be.</li>
+ *       event has been handed to the transport, and fails its stage when it cannot be. A fanout
+ *       that calls the listener on the publishing thread completes it only when the listener's
+ *       answer completes (see {@link Listener#onEvent}).</li>
  *   <li><b>Close.</b> After {@link #close()} the listener is not called again and
  *       {@code publish} answers a stage failed with {@link IllegalStateException}; {@code close}
  *       is idempotent.</li>
@@ -55,8 +60,16 @@ public interface Fanout extends AutoCloseable {
     /**
      * Called for each delivered event. Must not block: the hub only hands the event's bytes to
      * its local subscribers' queues.
+     *
+     * @return a stage completed when the local streams can take more events: at once, unless
+     *     the threads that write them are behind (the server is short of CPU; a slow client
+     *     never delays it). A fanout that delivers on the publishing thread, like {@link
+     *     #local()}, completes {@code publish} with it, so that publishers go at the pace at
+     *     which streams are written instead of overflowing their queues. A fanout that delivers
+     *     from a transport of its own has no publisher to slow down and ignores it. Never
+     *     {@code null}, never failed.
      */
-    void onEvent(StoredEvent event);
+    CompletionStage<Void> onEvent(StoredEvent event);
 
     /**
      * Says that events of {@code topics} may have been published without reaching this
@@ -65,6 +78,15 @@ public interface Fanout extends AutoCloseable {
      * missed, or {@code sse-reset} where the history no longer holds it. Must not block.
      */
     default void onMissed(Set<String> topics) {}
+
+    /** A listener that runs {@code action} on each event and never asks a publisher to wait. */
+    static Listener of(Consumer<StoredEvent> action) {
+      Objects.requireNonNull(action, "action");
+      return event -> {
+        action.accept(event);
+        return CompletableFuture.completedStage(null);
+      };
+    }
   }
 
   /**

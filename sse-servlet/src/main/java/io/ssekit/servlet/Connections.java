@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The open streams of one servlet: the connection cap, one shared timer for keep-alive, lifetime
- * and credential expiry, and the graceful shutdown.
+ * The open streams of one servlet: the connection cap, the {@link StreamWriter} that writes them,
+ * one shared timer for keep-alive, lifetime and credential expiry, and the graceful shutdown.
  *
  * <p>The timer is one daemon thread for all connections. Each sweep (a quarter of the keep-alive
  * interval, between 10 ms and 1 s) queues a keep-alive comment on every stream that queued
@@ -49,22 +49,27 @@ final class Connections {
   private final int maxConnections;
   private final KeepAlivePolicy policy;
   private final Duration expiryWarning;
+  private final ServletThreads timerThread;
   private final ScheduledThreadPoolExecutor timer;
+  private final StreamWriter writer;
   private volatile boolean stopping;
 
   Connections(int maxConnections, KeepAlivePolicy policy, Duration expiryWarning, String name) {
     this.maxConnections = maxConnections;
     this.policy = policy;
     this.expiryWarning = expiryWarning;
-    this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-      Thread thread = new Thread(runnable, "ssekit-keepalive-" + name);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.writer = new StreamWriter(name);
+    this.timerThread = new ServletThreads("keepalive", name);
+    this.timer = new ScheduledThreadPoolExecutor(1, timerThread);
     // Expiry tasks of streams that ended earlier are cancelled; drop them from the queue at once.
     timer.setRemoveOnCancelPolicy(true);
     long period = Math.max(10, Math.min(1000, policy.interval().toMillis() / 4));
     timer.scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** The threads that write these streams. */
+  StreamWriter writer() {
+    return writer;
   }
 
   /** Takes a connection slot; {@code false} when the cap is reached or the servlet is stopping. */
@@ -207,12 +212,13 @@ final class Connections {
     timer.shutdownNow();
     try {
       // A container checks for threads left behind by a stopped application.
-      if (!timer.awaitTermination(1, TimeUnit.SECONDS)) {
+      if (!timer.awaitTermination(1, TimeUnit.SECONDS) || !timerThread.awaitExit(1000)) {
         LOG.warn("the keep-alive timer did not stop within 1 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    writer.stop();
   }
 
   private void sweep() {

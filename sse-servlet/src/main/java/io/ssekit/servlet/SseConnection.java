@@ -11,8 +11,8 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +20,21 @@ import org.slf4j.LoggerFactory;
  * One open event stream: a bounded queue of byte arrays in front of a non-blocking servlet output
  * stream.
  *
- * <p><b>Who writes.</b> Only container threads write, and at most one at a time. The {@code
- * writing} flag says the output is owned: a drain is scheduled or running, or {@code isReady()}
- * answered false and the container owes a call to {@link #onWritePossible()}. A thread that
- * queues bytes while nobody owns the output schedules a drain with {@link AsyncContext#start};
- * otherwise the owner picks the bytes up. Publishers and the keep-alive timer never touch a
- * socket. The container's first {@code onWritePossible} owns the output from the start.
+ * <p><b>Who writes.</b> The servlet's {@link StreamWriter} threads and the container's {@link
+ * #onWritePossible()}, at most one at a time. The {@code writing} flag says the output is owned:
+ * the stream waits for or has a writer turn, or {@code isReady()} answered false and the container
+ * owes a call to {@code onWritePossible} (the stream is <em>parked</em>). A thread that queues
+ * bytes while nobody owns the output asks the writer for a turn; otherwise the owner picks the
+ * bytes up. Publishers and the keep-alive timer never touch a socket. The container's first
+ * {@code onWritePossible} owns the output from the start.
  *
- * <p><b>Coalescing.</b> A drain writes everything queued (up to {@link #MAX_WRITE} bytes) as one
- * array, so a burst of events, or a client that is behind, costs one write and one flush.
+ * <p><b>Coalescing.</b> A turn writes everything queued (up to {@link #MAX_WRITE} bytes) as one
+ * array, so the events that arrived since the last turn, or a client that is behind, cost one
+ * write and one flush.
+ *
+ * <p><b>Pace.</b> A stream that waits for a turn with more than its congestion mark queued (half
+ * its bound, at most {@value #CONGESTION_MARK} bytes) tells the writer, whose {@link
+ * StreamWriter#room()} then holds publishers back; a parked stream never does.
  *
  * <p><b>The container's objects.</b> The {@link AsyncContext} and the output stream are touched
  * only while holding {@code io}, and never once the stream is closed. The container's callbacks
@@ -44,25 +50,39 @@ import org.slf4j.LoggerFactory;
  * bytes are dropped, its response is completed, and its client reconnects and replays.
  */
 final class SseConnection implements StreamSink, WriteListener, AsyncListener {
-  /** The largest write a drain builds from queued frames. */
+  /** The largest write a turn builds from queued frames. */
   static final int MAX_WRITE = 64 * 1024;
+
+  /** The most a stream waiting for a turn may hold before publishers wait for the writer. */
+  static final int CONGESTION_MARK = 16 * 1024;
+
+  /** Queue slots past which a queue that has emptied is replaced by a small one. */
+  private static final int SHRINK_SLOTS = 64;
 
   private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
 
   private final Connections owner;
+  private final StreamWriter writer;
   private final AsyncContext async;
   private final ServletOutputStream out;
   private final int maxQueuedBytes;
+  private final int congestionMark;
   private final long openedNanos;
 
   /** Held for every use of {@link #async} and {@link #out}. */
   private final Object io = new Object();
 
+  /** Bytes were written and not flushed yet. Guarded by io. */
+  private boolean unflushed;
+
   // Guarded by this.
-  private final ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
+  private ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
+  private boolean grown;
   private int queuedBytes;
   private boolean writing = true;
-  private boolean unflushed;
+  /** Waiting for the container's onWritePossible, as from the start. */
+  private boolean parked = true;
+  private boolean congested;
   private boolean finishing;
   private boolean fellBehind;
   private boolean closed;
@@ -78,9 +98,11 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   SseConnection(Connections owner, AsyncContext async, ServletOutputStream out, int maxQueuedBytes,
       byte[] greeting) {
     this.owner = owner;
+    this.writer = owner.writer();
     this.async = async;
     this.out = out;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.congestionMark = Math.min(maxQueuedBytes / 2, CONGESTION_MARK);
     this.openedNanos = System.nanoTime();
     this.lastQueuedNanos = openedNanos;
     queue.add(greeting);
@@ -139,14 +161,30 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
       queue.add(body);
       queuedBytes += size;
+      grown |= queue.size() > SHRINK_SLOTS;
       lastQueuedNanos = System.nanoTime();
+      updateCongestion();
       if (writing) {
         return true;
       }
       writing = true;
     }
-    scheduleDrain();
+    askForTurn();
     return true;
+  }
+
+  @Override
+  public CompletionStage<Void> room() {
+    return writer.room();
+  }
+
+  /** Tells the writer whether this stream is congested. The caller holds {@code this}. */
+  private void updateCongestion() {
+    boolean now = !closed && !parked && queuedBytes > congestionMark;
+    if (now != congested) {
+      congested = now;
+      writer.congested(now ? 1 : -1);
+    }
   }
 
   /** The hub ended the stream: finish after the queued bytes, or at once if it fell behind. */
@@ -187,7 +225,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   private void finish(byte[] last, boolean dropQueued) {
     boolean completeNow = false;
-    boolean drainNow = false;
+    boolean turnNow = false;
     synchronized (this) {
       if (closed || finishing) {
         return;
@@ -206,58 +244,59 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       if (!writing && !completeNow) {
         // Nobody owns the output: write what is left here, or complete if nothing is.
         completeNow = queue.isEmpty();
-        drainNow = !completeNow;
-        writing = drainNow;
+        turnNow = !completeNow;
+        writing = turnNow;
       }
-      // Otherwise the drain that owns the output completes the response once the queue is empty.
+      // Otherwise the owner of the output completes the response once the queue is empty.
     }
     if (completeNow) {
       closeAndComplete();
-    } else if (drainNow) {
-      scheduleDrain();
+    } else if (turnNow) {
+      askForTurn();
+    }
+  }
+
+  /** Queues this stream for a writer turn; the caller has just taken ownership of the output. */
+  private void askForTurn() {
+    if (!writer.schedule(this)) {
+      LOG.debug("{} cannot be written to any more: the servlet has stopped", this);
+      closeAndComplete();
     }
   }
 
   /**
-   * Runs a drain on a container thread; the caller has just taken ownership of the output. Never
-   * after the stream was closed: the container may have recycled the request.
+   * A writer turn: one write of everything queued and its flush; then, when more was queued
+   * meanwhile, back in line for another turn.
    */
-  private void scheduleDrain() {
-    synchronized (io) {
-      synchronized (this) {
-        if (closed) {
-          writing = false;
-          return;
-        }
+  void writeTurn() {
+    boolean more;
+    try {
+      synchronized (io) {
+        more = step();
       }
-      try {
-        async.start(this::drain);
-      } catch (IllegalStateException | RejectedExecutionException e) {
-        // The request is already over, or the container is stopping.
-        LOG.debug("{} cannot be written to any more; closing it", this, e);
-        closeAndComplete();
-      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("write to {} failed; closing it", this, e);
+      closeAndComplete();
+      return;
     }
     releaseFromHub();
+    if (more) {
+      askForTurn();
+    }
   }
 
+  /** The client has read: this container thread writes until the queue is empty. */
   @Override
   public void onWritePossible() {
-    drain();
-  }
-
-  /**
-   * Writes queued bytes while the output is ready; the caller owns the output. Each step holds
-   * {@code io}, so a stream closed meanwhile is never written to. Every write is followed by a
-   * flush, at once or, when the write left the output not ready, at the next {@code
-   * onWritePossible}: a container may hold the tail of a write in its buffer until then.
-   */
-  private void drain() {
     try {
       boolean more = true;
       while (more) {
         synchronized (io) {
-          more = drainStep();
+          synchronized (this) {
+            parked = false;
+            updateCongestion();
+          }
+          more = step();
         }
         releaseFromHub();
       }
@@ -265,12 +304,17 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       LOG.debug("write to {} failed; closing it", this, e);
       closeAndComplete();
     }
+    writer.relieveIfClear();
   }
 
-  /** One write or one flush; false when this drain is over. The caller holds {@code io}. */
-  private boolean drainStep() throws IOException {
+  /**
+   * One write of what is queued and its flush; {@code true} when more is queued. The caller holds
+   * {@code io} and owns the output, so a stream closed meanwhile is never written to. A write that
+   * leaves the output not ready parks the stream: the container calls {@code onWritePossible},
+   * whose first step flushes what the container may still hold.
+   */
+  private boolean step() throws IOException {
     byte[] batch;
-    boolean flush = false;
     synchronized (this) {
       if (closed) {
         writing = false;
@@ -278,41 +322,52 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
     }
     if (!out.isReady()) {
-      return false; // the container calls onWritePossible when the client has read
+      return park();
     }
-    boolean finished = false;
     synchronized (this) {
       batch = takeBatch();
-      if (batch == null) {
-        flush = unflushed;
-        unflushed = false;
-        if (!flush) {
-          writing = false;
-          finished = finishing;
-        }
-      } else {
-        unflushed = true;
+      updateCongestion();
+    }
+    if (batch != null) {
+      out.write(batch);
+      unflushed = true;
+      if (!out.isReady()) {
+        return park();
       }
     }
-    if (flush) {
-      out.flush();
-      return true;
-    }
-    if (batch == null) {
-      if (finished) {
-        closeAndComplete();
-      }
-      return false;
-    }
-    out.write(batch);
-    if (!out.isReady()) {
-      return false; // flushed at the next onWritePossible
-    }
-    synchronized (this) {
+    if (unflushed) {
       unflushed = false;
+      out.flush();
+      if (!out.isReady()) {
+        return park();
+      }
     }
-    out.flush();
-    return true;
+    boolean finished;
+    synchronized (this) {
+      if (!queue.isEmpty()) {
+        return true;
+      }
+      writing = false;
+      finished = finishing;
+      if (grown) {
+        // A burst grew the queue; an idle stream keeps a small one.
+        queue = new ArrayDeque<>(4);
+        grown = false;
+      }
+    }
+    if (finished) {
+      closeAndComplete();
+    }
+    return false;
+  }
+
+  /** Waits for the container's {@code onWritePossible}, still owning the output. */
+  private boolean park() {
+    synchronized (this) {
+      parked = true;
+      updateCongestion();
+    }
+    return false;
   }
 
   /** Everything queued, up to MAX_WRITE bytes (at least one frame), as one array. */
@@ -416,6 +471,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       closed = true;
       queue.clear();
       queuedBytes = 0;
+      updateCongestion();
       unreleased = true;
     }
   }
@@ -450,6 +506,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       tasks.forEach(task -> task.cancel(false));
     }
     owner.remove(this);
+    writer.relieveIfClear();
   }
 
   @Override

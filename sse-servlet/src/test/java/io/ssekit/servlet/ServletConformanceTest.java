@@ -278,7 +278,11 @@ abstract class ServletConformanceTest {
     assertEquals(0, hub.streamCount());
     assertEquals(0, hub.topicCount());
     await().atMost(WAIT).until(() -> threadsNamed("sse-client").isEmpty());
-    assertEquals(1, threadsNamed("ssekit-").size(), "one keep-alive timer, nothing else");
+    assertEquals(1, threadsNamed("ssekit-keepalive-").size(), "one keep-alive timer");
+    int writers = threadsNamed("ssekit-writer-").size();
+    assertTrue(writers <= Runtime.getRuntime().availableProcessors(),
+        "at most one writer thread per core, found " + writers);
+    assertEquals(1 + writers, threadsNamed("ssekit-").size(), "no other ssekit thread");
     long grown = usedHeapAfterGc() - heapBefore;
     assertTrue(grown < 16 * 1024 * 1024, "heap grew by " + grown + " bytes");
   }

@@ -49,15 +49,16 @@ public abstract class FanoutContract {
   @Test
   void clause1_startingTwiceFails() {
     Fanout fanout = open();
-    fanout.start(event -> { });
-    assertThrows(IllegalStateException.class, () -> fanout.start(event -> { }));
+    Fanout.Listener ignore = Fanout.Listener.of(event -> { });
+    fanout.start(ignore);
+    assertThrows(IllegalStateException.class, () -> fanout.start(ignore));
   }
 
   @Test
   void clause2_aSubscribedTopicReceivesWhatIsPublished() {
     Fanout fanout = open();
     List<StoredEvent> received = new CopyOnWriteArrayList<>();
-    fanout.start(received::add);
+    fanout.start(Fanout.Listener.of(received::add));
     await(fanout.subscribe("news"));
     StoredEvent event = event("news", 1, "hello");
     await(fanout.publish(event));
@@ -69,8 +70,8 @@ public abstract class FanoutContract {
   void clause3_eventsOfATopicArriveInPublishOrderWhileOtherTopicsPublishToo() {
     Fanout fanout = open();
     Map<String, List<Long>> received = new ConcurrentHashMap<>();
-    fanout.start(e -> received.computeIfAbsent(e.topic(), t -> Collections.synchronizedList(
-        new ArrayList<>())).add(e.position()));
+    fanout.start(Fanout.Listener.of(e -> received.computeIfAbsent(e.topic(),
+        t -> Collections.synchronizedList(new ArrayList<>())).add(e.position())));
     int topics = 4;
     int perTopic = 300;
     List<CompletableFuture<Void>> publishers = new ArrayList<>();
@@ -100,7 +101,7 @@ public abstract class FanoutContract {
   void clause4_eachPublishedEventArrivesOnce() {
     Fanout fanout = open();
     List<String> received = new CopyOnWriteArrayList<>();
-    fanout.start(e -> received.add(e.data()));
+    fanout.start(Fanout.Listener.of(e -> received.add(e.data())));
     await(fanout.subscribe("once"));
     List<String> expected = new ArrayList<>();
     for (int i = 1; i <= 50; i++) {
@@ -117,12 +118,12 @@ public abstract class FanoutContract {
   void clause5_aFailingListenerCallDoesNotStopLaterDeliveries() {
     Fanout fanout = open();
     List<String> received = new CopyOnWriteArrayList<>();
-    fanout.start(e -> {
+    fanout.start(Fanout.Listener.of(e -> {
       if (e.data().equals("boom")) {
         throw new IllegalStateException("listener failure the fanout must survive");
       }
       received.add(e.data());
-    });
+    }));
     await(fanout.subscribe("t"));
     fanout.publish(event("t", 1, "boom"));
     await(fanout.publish(event("t", 2, "after")));
@@ -133,7 +134,7 @@ public abstract class FanoutContract {
   void clause6_subscribingAgainAfterUnsubscribingReceivesAgain() {
     Fanout fanout = open();
     List<String> received = new CopyOnWriteArrayList<>();
-    fanout.start(e -> received.add(e.data()));
+    fanout.start(Fanout.Listener.of(e -> received.add(e.data())));
     await(fanout.subscribe("t"));
     await(fanout.unsubscribe("t"));
     await(fanout.subscribe("t"));
@@ -145,7 +146,7 @@ public abstract class FanoutContract {
   void clause8_aClosedFanoutRefusesToPublishAndDeliversNothing() {
     Fanout fanout = open();
     AtomicInteger count = new AtomicInteger();
-    fanout.start(e -> count.incrementAndGet());
+    fanout.start(Fanout.Listener.of(e -> count.incrementAndGet()));
     await(fanout.subscribe("t"));
     fanout.close();
     CompletionException failure = assertThrows(CompletionException.class,

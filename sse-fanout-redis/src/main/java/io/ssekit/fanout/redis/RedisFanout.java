@@ -440,6 +440,7 @@ public final class RedisFanout implements Fanout {
       return;
     }
     try {
+      // Its answer paces publishers on the publishing thread; none waits on this one.
       target.onEvent(event);
     } catch (RuntimeException e) {
       LOG.warn("fanout listener failed on an event of topic {}", event.topic(), e);

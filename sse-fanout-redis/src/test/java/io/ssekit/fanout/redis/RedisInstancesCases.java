@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -223,8 +224,9 @@ abstract class RedisInstancesCases {
     List<StoredEvent> received = new CopyOnWriteArrayList<>();
     fanout.start(new Fanout.Listener() {
       @Override
-      public void onEvent(StoredEvent event) {
+      public CompletionStage<Void> onEvent(StoredEvent event) {
         received.add(event);
+        return CompletableFuture.completedStage(null);
       }
 
       @Override

@@ -1,0 +1,173 @@
+package io.ssekit.servlet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssekit.SseHub;
+import io.ssekit.StreamSink;
+import io.ssekit.history.memory.MemoryEventHistory;
+import io.ssekit.spi.KeepAlivePolicy;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The writer's turns and the pace it sets, with the container replaced by outputs whose speed
+ * the test chooses: clients that take every byte at once, a client that takes nothing, and a
+ * write that costs a fixed time, so that the writer, not a client, is the bottleneck.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class StreamWriterTest {
+  private static final byte[] GREETING = ": hello\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final int QUEUE_BOUND = 4096;
+
+  private final Connections connections = new Connections(100,
+      KeepAlivePolicy.every(Duration.ofMinutes(1)), Duration.ofSeconds(30), "test");
+  private final SseHub hub =
+      SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+
+  @AfterEach
+  void stop() {
+    connections.shutdown(Duration.ofSeconds(1));
+    hub.close();
+  }
+
+  @Test
+  void aPublisherFasterThanTheWriterWaitsAndNoReaderIsDropped() throws Exception {
+    List<FakeOutput> readers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      readers.add(open("pace", FakeOutput.reading(20_000)));
+    }
+    FakeOutput stalled = open("pace", FakeOutput.stalled());
+
+    // 800 KB per stream, published without waiting: 200 times the queue bound, and each write
+    // costs 20 µs, so only the pace the writer sets keeps the readers' queues within the bound.
+    String data = "x".repeat(150);
+    int count = 4000;
+    CompletableFuture<String> last = null;
+    for (int i = 0; i < count; i++) {
+      last = hub.publish("pace", null, data).toCompletableFuture();
+    }
+    last.get(60, TimeUnit.SECONDS);
+
+    for (FakeOutput reader : readers) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> reader.events() == count);
+      assertFalse(reader.completed.get(), "a reader that keeps up is never dropped");
+    }
+    assertTrue(stalled.completed.get(), "a stalled reader is dropped, and never paced anyone");
+    assertSame(StreamSink.HAS_ROOM, connections.writer().room());
+  }
+
+  @Test
+  void eventsQueuedBetweenTurnsGoOutInOneWrite() throws Exception {
+    FakeOutput reader = open("batch", FakeOutput.reading(200_000));
+    for (int i = 0; i < 200; i++) {
+      hub.publish("batch", null, "e" + i);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> reader.events() == 200);
+    assertTrue(reader.writes() < 100,
+        "200 events behind a 200 µs write took " + reader.writes() + " writes");
+  }
+
+  /** Opens a stream of {@code topic} on {@code output}, as {@code SseServlet} does. */
+  private FakeOutput open(String topic, FakeOutput output) {
+    assertTrue(connections.tryReserve());
+    SseConnection connection =
+        new SseConnection(connections, output.async(), output, QUEUE_BOUND, GREETING);
+    connections.add(connection);
+    output.listener = connection;
+    connection.onWritePossible();
+    connection.attach(hub.subscribe(List.of(topic), null, connection));
+    return output;
+  }
+
+  /** A response output stream with a chosen speed, and its request's async context. */
+  private static final class FakeOutput extends ServletOutputStream {
+    final AtomicBoolean completed = new AtomicBoolean();
+    private final long writeNanos;
+    private final boolean stalls;
+    private final StringBuilder text = new StringBuilder();
+    private int writes;
+    private boolean wroteOnce;
+    volatile WriteListener listener;
+
+    private FakeOutput(long writeNanos, boolean stalls) {
+      this.writeNanos = writeNanos;
+      this.stalls = stalls;
+    }
+
+    /** A client that reads everything at once, behind a write that costs {@code nanos}. */
+    static FakeOutput reading(long nanos) {
+      return new FakeOutput(nanos, false);
+    }
+
+    /** A client that stops reading after the first write. */
+    static FakeOutput stalled() {
+      return new FakeOutput(0, true);
+    }
+
+    AsyncContext async() {
+      return (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+          new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> {
+            if (method.getName().equals("complete")) {
+              completed.set(true);
+            }
+            return method.getReturnType() == long.class ? 0L : null;
+          });
+    }
+
+    synchronized int events() {
+      int events = 0;
+      for (int at = text.indexOf("data:"); at >= 0; at = text.indexOf("data:", at + 1)) {
+        events++;
+      }
+      return events;
+    }
+
+    synchronized int writes() {
+      return writes;
+    }
+
+    @Override
+    public synchronized boolean isReady() {
+      return !(stalls && wroteOnce);
+    }
+
+    @Override
+    public void setWriteListener(WriteListener writeListener) {
+      listener = writeListener;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      long until = System.nanoTime() + writeNanos;
+      while (System.nanoTime() < until) {
+        Thread.onSpinWait(); // the cost of a system call
+      }
+      synchronized (this) {
+        writes++;
+        wroteOnce = true;
+        text.append(new String(bytes, offset, length, StandardCharsets.UTF_8));
+      }
+    }
+  }
+}
