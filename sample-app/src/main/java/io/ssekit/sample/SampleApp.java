@@ -46,6 +46,9 @@ public final class SampleApp implements AutoCloseable {
   static final int MAX_BODY_BYTES = SseHub.DEFAULT_MAX_EVENT_SIZE + 4096;
 
   private final Server server;
+  /** Connections the kernel queues for accepting. */
+  static final int ACCEPT_QUEUE_SIZE = 4096;
+
   private final ServerConnector connector;
   private final SseServlet events;
   private final SseHub hub;
@@ -147,6 +150,9 @@ public final class SampleApp implements AutoCloseable {
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
         new HTTP2CServerConnectionFactory(http));
     connector.setPort(config.port());
+    // A burst of reconnecting clients would overflow the JDK's default backlog of 50: the kernel
+    // drops their SYNs and they retry a second or more later.
+    connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
     server.addConnector(connector);
 
     ServletContextHandler context = new ServletContextHandler("/");

@@ -44,12 +44,13 @@ public final class OrderedStripes {
         stage = CompletableFuture.failedFuture(t);
       }
       stage.whenComplete((value, error) -> {
-        done.complete(null);
+        // The caller hears of this task before the stripe runs the next one.
         if (error != null) {
           result.completeExceptionally(error);
         } else {
           result.complete(value);
         }
+        done.complete(null);
       });
       return done;
     });

@@ -31,6 +31,7 @@ public final class BaselineServer {
     Server server = new Server(threads);
     ServerConnector connector = new ServerConnector(server);
     connector.setPort(Integer.parseInt(System.getenv().getOrDefault("PORT", "8080")));
+    connector.setAcceptQueueSize(4096); // as the sample app: connect rates compare the servlets
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
     ServletHolder events = new ServletHolder("events", new EventSourceServlet() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ import org.HdrHistogram.Histogram;
  * java -jar sse-bench.jar idle N [HOLD_S]                  memory per stream, connect rate
  * java -jar sse-bench.jar fanout N RATE SECONDS            latency percentiles and loss
  * java -jar sse-bench.jar burst N [SECONDS] [PUBLISHERS]   saturation: server CPU per delivery
+ * java -jar sse-bench.jar sweep RATE SECONDS N1,N2,...     fanout at each N, plotted as SVG
+ * java -jar sse-bench.jar cluster N RATE SECONDS           two instances and Redis: across instances
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
  *            --warmup SECONDS (3)     --out DIR (target/bench)
  * </pre>
@@ -50,10 +53,25 @@ public final class Bench {
     }
     pinSelf("1");
     Files.createDirectories(options.out);
-    List<Result> results = new ArrayList<>();
-    for (Server server : options.servers()) {
-      results.add(run(options, server));
-    }
+    boolean broken = switch (options.scenario) {
+      case "sweep" -> sweep(options);
+      case "cluster" -> report(Cluster.run(options), options.connections / 2, true);
+      default -> {
+        List<Result> results = new ArrayList<>();
+        for (Server server : options.servers()) {
+          results.addAll(run(options, server));
+        }
+        yield report(results, options.connections, options.scenario.equals("fanout"));
+      }
+    };
+    System.exit(broken ? 1 : 0);
+  }
+
+  /**
+   * Prints the results, each with its ratio to the baseline among them; {@code true} when a
+   * stream never opened, or when {@code lossCounts} and an event was lost.
+   */
+  static boolean report(List<Result> results, int streamsEach, boolean lossCounts) {
     System.out.println();
     System.out.println(Result.header());
     Result baseline = results.stream().filter(r -> r.server().equals("jetty")).findFirst()
@@ -61,34 +79,60 @@ public final class Bench {
     for (Result result : results) {
       System.out.println(result.row(baseline));
     }
-    // A stream that never opened, or an event lost at a rate the server should keep up with.
-    boolean broken = results.stream().anyMatch(r -> r.open() < options.connections
-        || options.scenario.equals("fanout") && r.lost() > 0);
-    System.exit(broken ? 1 : 0);
+    return results.stream().anyMatch(r -> r.open() < streamsEach || lossCounts && r.lost() > 0);
   }
 
-  static Result run(Options options, Server server) throws Exception {
+  /** Fanout at each stream count, every server; writes sweep.csv and sweep.svg. */
+  private static boolean sweep(Options options) throws Exception {
+    Map<String, List<Plot.Point>> series = new LinkedHashMap<>();
+    List<Result> results = new ArrayList<>();
+    StringBuilder csv = new StringBuilder(
+        "server,streams,rate,delivered_per_s,lost,p50_ms,p99_ms,server_us_per_event\n");
+    for (int n : options.sweep) {
+      Options point = options.fanoutOf(n);
+      for (Server server : point.servers()) {
+        Result result = run(point, server).get(0);
+        results.add(result);
+        String label = server.name().equals("jetty") ? "Jetty EventSourceServlet (baseline)"
+            : server.name();
+        series.computeIfAbsent(label, name -> new ArrayList<>()).add(
+            new Plot.Point(n, result.deliveredPerSecond(), result.percentileMillis(99)));
+        csv.append(String.format(Locale.ROOT, "%s,%d,%d,%.0f,%d,%.2f,%.2f,%.3f%n",
+            server.name(), n, options.rate, result.deliveredPerSecond(), result.lost(),
+            result.percentileMillis(50), result.percentileMillis(99),
+            result.serverMicrosPerEvent()));
+      }
+    }
+    Files.writeString(options.out.resolve("sweep.csv"), csv);
+    Files.writeString(options.out.resolve("sweep.svg"), Plot.svg(String.format(Locale.ROOT,
+        "fanout at %d events/s, server on one core: ssekit and Jetty EventSourceServlet",
+        options.rate), options.rate, series));
+    System.out.printf("%nwrote %s and %s%n", options.out.resolve("sweep.csv"),
+        options.out.resolve("sweep.svg"));
+    boolean broken = false;
+    for (int n : options.sweep) {
+      broken |= report(results.stream().filter(r -> r.wanted() == n).toList(), n, false);
+    }
+    return broken;
+  }
+
+  /** One scenario against one server; {@code idle} gives a cold and a warm row. */
+  static List<Result> run(Options options, Server server) throws Exception {
     int port = ServerProcess.freePort();
     Path log = options.out.resolve(server.name() + ".log");
     System.out.printf("%s: starting on port %d (log %s)%n", server.name(), port, log);
+    InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
     try (ServerProcess process = ServerProcess.start(server.name(), port, "0",
-        server.mainArgs(), server.env(), log);
-        LoadGenerator loader = new LoadGenerator(new InetSocketAddress("127.0.0.1", port),
-            "/events")) {
+        server.mainArgs(), server.env(), log)) {
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // let the server settle
-      long rssBefore = process.rssBytes();
-      long connectStart = System.nanoTime();
-      loader.connect(options.connections);
-      awaitConnected(loader, options.connections);
-      double connectSeconds = Math.max(1e-3,
-          (loader.lastOpenNanos() - connectStart) / 1e9);
-      System.out.printf("%s: %d streams open, %d failed, in %.2f s%n", server.name(),
-          loader.open(), loader.failed(), connectSeconds);
-      Measure measure = new Measure(process, loader);
-      Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + port + "/send"));
       if (options.scenario.equals("idle")) {
-        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(options.seconds));
-      } else {
+        return idle(options, process, address);
+      }
+      try (LoadGenerator loader = new LoadGenerator(address, "/events", 0)) {
+        long rssBefore = process.rssBytes();
+        double connectRate = connect(process.name, loader, options.connections);
+        Measure measure = new Measure(process, loader);
+        Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + port + "/send"));
         Phase publish = options.scenario.equals("fanout")
             ? duration -> publisher.fixedRate(options.rate, duration)
             : duration -> publisher.max(options.publishers, duration);
@@ -99,14 +143,47 @@ public final class Bench {
         measure.start(publisher);
         publish.run(Duration.ofSeconds(options.seconds));
         measure.drain(measure.expected(publisher));
+        return List.of(measure.result(server.name(), options.describe(), loader.open(),
+            loader.failed(), connectRate, rssBefore, process.rssBytes()));
       }
-      long rssAfter = process.rssBytes();
-      return measure.result(server.name(), options, loader.open(), loader.failed(),
-          loader.open() / connectSeconds, rssBefore, rssAfter);
     }
   }
 
-  private static void awaitConnected(LoadGenerator loader, int count) {
+  /**
+   * Two rounds of N streams held for the hold time. The cold round counts what a fresh JVM
+   * touches for the first time, young-generation pages included; the warm round, after the first
+   * streams closed, counts what the streams hold.
+   */
+  private static List<Result> idle(Options options, ServerProcess process,
+      InetSocketAddress address) throws Exception {
+    List<Result> rows = new ArrayList<>();
+    for (String round : List.of("cold", "warm")) {
+      // Each round from source addresses of its own, clear of the last round's TIME_WAIT.
+      try (LoadGenerator loader = new LoadGenerator(address, "/events", rows.size())) {
+        long rssBefore = process.rssBytes();
+        double connectRate = connect(process.name + " " + round, loader, options.connections);
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(options.seconds));
+        rows.add(new Measure(process, loader).result(process.name,
+            options.describe() + " " + round, loader.open(), loader.failed(), connectRate,
+            rssBefore, process.rssBytes()));
+      }
+      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // the server lets them go
+    }
+    return rows;
+  }
+
+  /** Opens {@code count} streams; answers how many opened per second. */
+  static double connect(String name, LoadGenerator loader, int count) {
+    long start = System.nanoTime();
+    loader.connect(count);
+    awaitConnected(loader, count);
+    double seconds = Math.max(1e-3, (loader.lastOpenNanos() - start) / 1e9);
+    System.out.printf("%s: %d streams open, %d failed, in %.2f s%n", name, loader.open(),
+        loader.failed(), seconds);
+    return loader.open() / seconds;
+  }
+
+  static void awaitConnected(LoadGenerator loader, int count) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (loader.open() + loader.failed() < count && System.nanoTime() < deadline) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
@@ -182,11 +259,11 @@ public final class Bench {
       latencies = loader.snapshot();
     }
 
-    Result result(String server, Options options, int open, int failed, double connectRate,
+    Result result(String server, String scenario, int open, int failed, double connectRate,
         long rssBefore, long rssAfter) {
       boolean measured = latencies != null;
       long delivered = measured ? loader.events() - eventsAtStart : 0;
-      return new Result(server, options.describe(), open, failed, connectRate,
+      return new Result(server, scenario, open, failed, connectRate,
           (rssAfter - rssBefore) / Math.max(1, open), rssAfter, delivered,
           measured ? Math.max(0, lastEventNanos - startNanos) / 1e9 : 0, latencies,
           serverCpuAtEnd - serverCpuAtStart, loaderCpuAtEnd - loaderCpuAtStart,
@@ -203,25 +280,42 @@ public final class Bench {
       return Math.max(0, expected - delivered);
     }
 
+    /** The streams the scenario asked for (its second word). */
+    int wanted() {
+      return Integer.parseInt(scenario.split(" ")[1]);
+    }
+
+    double deliveredPerSecond() {
+      return seconds > 0 ? delivered / seconds : 0;
+    }
+
+    double serverMicrosPerEvent() {
+      return delivered == 0 ? Double.NaN : serverCpuNanos / 1000.0 / delivered;
+    }
+
+    double percentileMillis(double percentile) {
+      return latencies == null || latencies.getTotalCount() == 0 ? Double.NaN
+          : latencies.getValueAtPercentile(percentile) / 1000.0;
+    }
+
     static String header() {
-      return String.format(Locale.ROOT, "%-7s %-18s %7s %6s %9s %9s %9s %11s %8s %8s %8s %8s"
+      return String.format(Locale.ROOT, "%-8s %-18s %7s %6s %9s %9s %9s %11s %8s %8s %8s %8s"
           + " %8s %9s %9s", "server", "scenario", "streams", "failed", "conn/s", "KB/stream",
           "RSS MB", "delivered/s", "lost", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
           "srv us/ev", "gen us/ev");
     }
 
     String row(Result baseline) {
-      double perEvent = delivered == 0 ? Double.NaN : serverCpuNanos / 1000.0 / delivered;
+      double perEvent = serverMicrosPerEvent();
       double loaderPerEvent = delivered == 0 ? Double.NaN : loaderCpuNanos / 1000.0 / delivered;
-      String row = String.format(Locale.ROOT, "%-7s %-18s %7d %6d %9.0f %9s %9.0f %11.0f %8d"
+      String row = String.format(Locale.ROOT, "%-8s %-18s %7d %6d %9.0f %9s %9.0f %11.0f %8d"
           + " %8s %8s %8s %8s %9s %9s", server, scenario, open, failed, connectRate,
           scenario.startsWith("idle") ? fixed(rssPerStream / 1024.0, 1) : "-", rss / 1048576.0,
-          seconds > 0 ? delivered / seconds : 0, lost(), millis(50), millis(99), millis(99.9),
+          deliveredPerSecond(), lost(), millis(50), millis(99), millis(99.9),
           max(), fixed(perEvent, 2), fixed(loaderPerEvent, 2));
       if (baseline != null && baseline != this && baseline.delivered > 0 && delivered > 0) {
-        double basePerEvent = baseline.serverCpuNanos / 1000.0 / baseline.delivered;
         row += String.format(Locale.ROOT, "   (server CPU per event x%.2f of jetty)",
-            perEvent / basePerEvent);
+            perEvent / baseline.serverMicrosPerEvent());
       } else if (baseline != null && baseline != this && scenario.startsWith("idle")) {
         row += String.format(Locale.ROOT, "   (memory per stream x%.2f of jetty)",
             rssPerStream / (double) Math.max(1, baseline.rssPerStream));
@@ -234,9 +328,7 @@ public final class Bench {
     }
 
     private String millis(double percentile) {
-      return latencies == null || latencies.getTotalCount() == 0 ? "-"
-          : String.format(Locale.ROOT, "%.1f",
-              latencies.getValueAtPercentile(percentile) / 1000.0);
+      return fixed(percentileMillis(percentile), 1);
     }
 
     private String max() {

@@ -20,7 +20,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Per stream it keeps only a socket and a {@link StreamDecoder}; every stream shares one read
  * buffer. It reads a stream when bytes are there, so it does a read per event when the server
- * writes one per event: its cost per delivery then tracks the server's. Source addresses are spread over {@code 127.0.0.2} and up, {@value #PER_SOURCE}
+ * writes one per event: its cost per delivery then tracks the server's. Source addresses are
+ * spread over {@code 127.0.N.2} and up, {@value #PER_SOURCE}
  * streams each, so that ephemeral ports never run short.
  *
  * <p>Thread-safety: {@link #start} and {@link #close} from the caller; the counters are read from
@@ -32,6 +33,7 @@ final class LoadGenerator implements AutoCloseable {
 
 
   private final InetSocketAddress server;
+  private final String sourcePrefix;
   private final byte[] request;
   private final Selector selector;
   private final Thread thread;
@@ -52,8 +54,14 @@ final class LoadGenerator implements AutoCloseable {
   private volatile long lastEventNanos;
   private long nowNanos;
 
-  LoadGenerator(InetSocketAddress server, String pathAndQuery) throws IOException {
+  /**
+   * A generator for streams of {@code pathAndQuery} on {@code server}, from source addresses
+   * {@code 127.0.<sourceNet>.2} and up.
+   */
+  LoadGenerator(InetSocketAddress server, String pathAndQuery, int sourceNet)
+      throws IOException {
     this.server = server;
+    this.sourcePrefix = "127.0." + sourceNet + ".";
     this.request = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + server.getHostString() + ":"
         + server.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")
         .getBytes(StandardCharsets.US_ASCII);
@@ -134,7 +142,7 @@ final class LoadGenerator implements AutoCloseable {
     while (started < wanted && pending < MAX_PENDING_CONNECTS) {
       SocketChannel channel = SocketChannel.open();
       channel.configureBlocking(false);
-      channel.bind(new InetSocketAddress("127.0.0." + (2 + started / PER_SOURCE), 0));
+      channel.bind(new InetSocketAddress(sourcePrefix + (2 + started / PER_SOURCE), 0));
       Stream stream = new Stream(channel);
       streams.add(stream);
       started++;

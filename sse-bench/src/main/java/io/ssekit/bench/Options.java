@@ -12,6 +12,9 @@ final class Options {
         idle N [HOLD_SECONDS]                N streams held (default 5 s): memory per stream, connect rate
         fanout N RATE SECONDS                N streams, RATE events/s for SECONDS: latency, loss
         burst N [SECONDS] [PUBLISHERS]       N streams, publishing flat out (10 s, 4 publishers): CPU per delivery
+        sweep RATE SECONDS N1,N2,...         fanout at each N: sweep.csv and sweep.svg in --out
+        cluster N RATE SECONDS               two ssekit instances sharing a redis-server, N/2 streams
+                                             each, publishing to the first: latency and loss across
       options:
         --servers ssekit,jetty               servers to measure, in this order (default both)
         --ssekit-jar PATH                    the sample app (default sample-app/target/sample-app.jar)
@@ -23,6 +26,7 @@ final class Options {
   int rate;
   int seconds;
   int publishers = 4;
+  List<Integer> sweep = List.of();
   int warmup = 3;
   List<String> serverNames = List.of("ssekit", "jetty");
   Path ssekitJar = Path.of("sample-app/target/sample-app.jar");
@@ -72,11 +76,26 @@ final class Options {
         o.seconds = rest.size() > 1 ? number("SECONDS", rest.get(1), 1) : 10;
         o.publishers = rest.size() > 2 ? number("PUBLISHERS", rest.get(2), 1) : 4;
       }
+      case "sweep" -> {
+        require(rest, 3, 3);
+        o.rate = number("RATE", rest.get(0), 1);
+        o.seconds = number("SECONDS", rest.get(1), 1);
+        List<Integer> counts = new ArrayList<>();
+        for (String n : rest.get(2).split(",")) {
+          counts.add(streams(number("N", n, 1)));
+        }
+        o.sweep = List.copyOf(counts);
+        o.connections = counts.get(0);
+      }
+      case "cluster" -> {
+        require(rest, 3, 3);
+        o.connections = number("N", rest.get(0), 2);
+        o.rate = number("RATE", rest.get(1), 1);
+        o.seconds = number("SECONDS", rest.get(2), 1);
+      }
       default -> throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
-    if (o.connections > 19_000) {
-      throw new IllegalArgumentException("N is at most 19000 (20000 open files per process)");
-    }
+    streams(o.connections);
     for (String name : o.serverNames) {
       if (!name.equals("ssekit") && !name.equals("jetty")) {
         throw new IllegalArgumentException("--servers takes ssekit and jetty, not " + name);
@@ -110,8 +129,30 @@ final class Options {
     return switch (scenario) {
       case "idle" -> "idle " + connections;
       case "fanout" -> "fanout " + connections + " " + rate + " " + seconds;
+      case "cluster" -> "cluster " + connections + " " + rate + " " + seconds;
       default -> "burst " + connections + " " + seconds + " " + publishers;
     };
+  }
+
+  /** The same options for a fanout of {@code n} streams: one point of a sweep. */
+  Options fanoutOf(int n) {
+    Options o = new Options();
+    o.scenario = "fanout";
+    o.connections = n;
+    o.rate = rate;
+    o.seconds = seconds;
+    o.warmup = warmup;
+    o.serverNames = serverNames;
+    o.ssekitJar = ssekitJar;
+    o.out = out;
+    return o;
+  }
+
+  private static int streams(int n) {
+    if (n > 19_000) {
+      throw new IllegalArgumentException("N is at most 19000 (20000 open files per process)");
+    }
+    return n;
   }
 
   private static void require(List<String> args, int min, int max) {

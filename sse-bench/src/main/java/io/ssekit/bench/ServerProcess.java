@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,15 +41,24 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(String name, int port, String cpu, List<String> mainArgs,
       Map<String, String> env, Path log) throws IOException {
     List<String> command = new ArrayList<>();
-    if (cpu != null && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
-      command.addAll(List.of("/usr/bin/taskset", "-c", cpu));
-    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_FLAGS);
     command.addAll(mainArgs);
-    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> withPort = new HashMap<>(env);
+    withPort.put("PORT", Integer.toString(port));
+    return launch(name, port, cpu, command, withPort, log);
+  }
+
+  /** Starts {@code command} on {@code cpu} and waits up to 30 s for {@code port}. */
+  static ServerProcess launch(String name, int port, String cpu, List<String> command,
+      Map<String, String> env, Path log) throws IOException {
+    List<String> pinned = new ArrayList<>();
+    if (cpu != null && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+      pinned.addAll(List.of("/usr/bin/taskset", "-c", cpu));
+    }
+    pinned.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(pinned);
     builder.environment().putAll(env);
-    builder.environment().put("PORT", Integer.toString(port));
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -31,15 +31,17 @@ final class ServletThreads implements ThreadFactory {
     return thread;
   }
 
-  /** Waits up to {@code millis} in all for the threads, once their pool has been shut down. */
+  /**
+   * Waits up to {@code millis} in all for the threads, once their pool has been shut down;
+   * answers whether all have ended.
+   */
   boolean awaitExit(long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     for (Thread thread : made) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-      if (left <= 0) {
-        return !thread.isAlive();
+      if (left > 0) {
+        thread.join(left);
       }
-      thread.join(left);
     }
     made.removeIf(thread -> !thread.isAlive());
     return made.isEmpty();

@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * array, so the events that arrived since the last turn, or a client that is behind, cost one
  * write and one flush.
  *
- * <p><b>Pace.</b> A stream that waits for a turn with more than its congestion mark queued (half
- * its bound, at most {@value #CONGESTION_MARK} bytes) tells the writer, whose {@link
- * StreamWriter#room()} then holds publishers back; a parked stream never does.
+ * <p><b>Pace.</b> A stream that waits for or is in a writer turn with more than its congestion
+ * mark queued (half its bound, at most {@value #CONGESTION_MARK} bytes) tells the writer, whose
+ * {@link StreamWriter#room()} then holds publishers back. A stream that waits for its client, or
+ * that the container's {@code onWritePossible} writes, never does.
  *
  * <p><b>The container's objects.</b> The {@link AsyncContext} and the output stream are touched
  * only while holding {@code io}, and never once the stream is closed. The container's callbacks
@@ -80,8 +81,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private boolean grown;
   private int queuedBytes;
   private boolean writing = true;
-  /** Waiting for the container's onWritePossible, as from the start. */
-  private boolean parked = true;
+  /** In the writer's ready queue or in a writer turn. */
+  private boolean inTurn;
   private boolean congested;
   private boolean finishing;
   private boolean fellBehind;
@@ -163,11 +164,15 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       queuedBytes += size;
       grown |= queue.size() > SHRINK_SLOTS;
       lastQueuedNanos = System.nanoTime();
+      boolean owned = writing;
+      if (!owned) {
+        writing = true;
+        inTurn = true;
+      }
       updateCongestion();
-      if (writing) {
+      if (owned) {
         return true;
       }
-      writing = true;
     }
     askForTurn();
     return true;
@@ -180,7 +185,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   /** Tells the writer whether this stream is congested. The caller holds {@code this}. */
   private void updateCongestion() {
-    boolean now = !closed && !parked && queuedBytes > congestionMark;
+    boolean now = !closed && inTurn && queuedBytes > congestionMark;
     if (now != congested) {
       congested = now;
       writer.congested(now ? 1 : -1);
@@ -246,6 +251,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         completeNow = queue.isEmpty();
         turnNow = !completeNow;
         writing = turnNow;
+        inTurn = turnNow;
       }
       // Otherwise the owner of the output completes the response once the queue is empty.
     }
@@ -285,17 +291,16 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     }
   }
 
-  /** The client has read: this container thread writes until the queue is empty. */
+  /**
+   * The client has read (or the stream has just opened): this container thread writes until the
+   * queue is empty or the client makes it wait again.
+   */
   @Override
   public void onWritePossible() {
     try {
       boolean more = true;
       while (more) {
         synchronized (io) {
-          synchronized (this) {
-            parked = false;
-            updateCongestion();
-          }
           more = step();
         }
         releaseFromHub();
@@ -304,7 +309,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       LOG.debug("write to {} failed; closing it", this, e);
       closeAndComplete();
     }
-    writer.relieveIfClear();
   }
 
   /**
@@ -348,6 +352,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         return true;
       }
       writing = false;
+      inTurn = false;
+      updateCongestion();
       finished = finishing;
       if (grown) {
         // A burst grew the queue; an idle stream keeps a small one.
@@ -364,7 +370,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   /** Waits for the container's {@code onWritePossible}, still owning the output. */
   private boolean park() {
     synchronized (this) {
-      parked = true;
+      inTurn = false;
       updateCongestion();
     }
     return false;
@@ -506,7 +512,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       tasks.forEach(task -> task.cancel(false));
     }
     owner.remove(this);
-    writer.relieveIfClear();
+    writer.relieveLater();
   }
 
   @Override

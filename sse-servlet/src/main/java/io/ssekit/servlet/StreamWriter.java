@@ -24,17 +24,18 @@ import org.slf4j.LoggerFactory;
  * stream pile up between its turns and go out together, and no stream waits for more than one
  * round of the others.
  *
- * <p><b>Pace.</b> A stream that waits for its turn with more than its congestion mark queued is
- * congested: the writers are behind (the server is short of CPU). While any stream is congested,
- * {@link #room()} answers a stage that completes when none is; the hub completes a local publish
- * only then, so publishers go at the writers' pace instead of overflowing the queues of streams
- * whose clients read perfectly well. A stream that waits for its client (the container owes it
- * {@code onWritePossible}) is never congested: a slow client never slows publishers; it falls
- * behind and is closed.
+ * <p><b>Pace.</b> A stream that waits in the ready queue, or is in its turn, with more than its
+ * congestion mark queued is congested: the writers are behind (the server is short of CPU).
+ * While any stream is congested, {@link #room()} answers a stage that completes when none is; the
+ * hub completes a local publish only then, so publishers go at the writers' pace instead of
+ * overflowing the queues of streams whose clients read perfectly well. The pace is one for all
+ * the servlet's streams, whatever their topics, because CPU is. A stream that waits for its
+ * client (the container owes it {@code onWritePossible}) is never congested: a slow client never
+ * slows publishers; it falls behind and is closed.
  *
- * <p>Streams call {@link #congested(int)} under their own lock; stages are completed only by
- * {@link #relieveIfClear()}, which callers run holding no lock, because completing one runs the
- * waiting publishes.
+ * <p>Waiting publishes go on on a writer thread, as a task of their own: never inside a stream's
+ * or the hub's locks, which the code that relieves the last congested stream may hold. Code that
+ * continues a publish's stage should not block.
  */
 final class StreamWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StreamWriter.class);
@@ -42,7 +43,7 @@ final class StreamWriter {
   private final ConcurrentLinkedQueue<SseConnection> ready = new ConcurrentLinkedQueue<>();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger congested = new AtomicInteger();
-  private final AtomicReference<CompletableFuture<Void>> room = new AtomicReference<>();
+  private final AtomicReference<Waiting> room = new AtomicReference<>();
   private final int maxThreads;
   private final ServletThreads made;
   private final ThreadPoolExecutor threads;
@@ -92,17 +93,26 @@ final class StreamWriter {
     do {
       SseConnection next;
       while ((next = ready.poll()) != null) {
-        try {
-          next.writeTurn();
-        } catch (RuntimeException e) {
-          LOG.warn("a stream's turn failed; closing it", e);
-          next.closeAndComplete();
-        }
-        relieveIfClear();
+        turn(next);
+        relieveNow();
       }
       running.decrementAndGet();
       // A stream queued after the poll above and before the decrement found every thread busy.
     } while (!ready.isEmpty() && reclaim());
+  }
+
+  /** One stream's turn; whatever it throws ends that stream, never the writer thread. */
+  private static void turn(SseConnection connection) {
+    try {
+      connection.writeTurn();
+    } catch (RuntimeException | Error e) {
+      LOG.warn("a stream's turn failed; closing it", e);
+      try {
+        connection.closeAndComplete();
+      } catch (RuntimeException | Error again) {
+        LOG.warn("closing a failed stream failed too", again);
+      }
+    }
   }
 
   private boolean reclaim() {
@@ -121,32 +131,47 @@ final class StreamWriter {
   }
 
   /**
-   * When publishers may go on: {@link StreamSink#HAS_ROOM} unless a stream is congested; never
-   * failed.
+   * When publishers may go on: {@link StreamSink#HAS_ROOM} unless a stream is congested, else the
+   * same stage for every caller until the writers catch up; never failed, and not completable by
+   * callers.
    */
   CompletionStage<Void> room() {
     if (congested.get() == 0 || stopped) {
       return StreamSink.HAS_ROOM;
     }
-    CompletableFuture<Void> wait = room.get();
+    Waiting wait = room.get();
     if (wait == null) {
-      CompletableFuture<Void> fresh = new CompletableFuture<>();
+      Waiting fresh = new Waiting();
       wait = room.compareAndExchange(null, fresh);
       if (wait == null) {
         wait = fresh;
+        // The last congested stream may have been relieved before the stage was in place.
+        relieveLater();
       }
     }
-    // The last congested stream may have been relieved before the stage was in place.
-    relieveIfClear();
-    return wait;
+    return wait.stage;
   }
 
-  /** Lets waiting publishers go on when no stream is congested. Call it holding no lock. */
-  void relieveIfClear() {
+  /**
+   * Lets waiting publishers go on, from a writer thread, when no stream is congested; callable
+   * under any lock.
+   */
+  void relieveLater() {
+    if (room.get() != null && congested.get() == 0) {
+      try {
+        threads.execute(this::relieveNow);
+      } catch (RejectedExecutionException stopping) {
+        // stop() lets them go.
+      }
+    }
+  }
+
+  /** Lets waiting publishers go on, here, when no stream is congested. Holds no lock. */
+  private void relieveNow() {
     if (room.get() != null && (congested.get() == 0 || stopped)) {
-      CompletableFuture<Void> wait = room.getAndSet(null);
+      Waiting wait = room.getAndSet(null);
       if (wait != null) {
-        wait.complete(null);
+        wait.future.complete(null);
       }
     }
   }
@@ -159,15 +184,30 @@ final class StreamWriter {
     stopped = true;
     threads.shutdown();
     drainAfterStop();
-    relieveIfClear();
+    relieveNow();
+    // Wait even when interrupted: a container checks for threads left behind.
+    boolean interrupted = Thread.interrupted();
     try {
-      if (!threads.awaitTermination(1, TimeUnit.SECONDS) || !made.awaitExit(1000)) {
-        LOG.warn("stream writer threads did not stop within 1 s");
+      if (!threads.awaitTermination(1, TimeUnit.SECONDS)) {
+        LOG.warn("stream writer threads did not stop within 1 s; interrupting them");
         threads.shutdownNow();
       }
+      if (!made.awaitExit(1000)) {
+        LOG.warn("stream writer threads are still running");
+      }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
+  }
+
+  /** A stage for waiting publishers and the future behind it, which only the writer completes. */
+  private static final class Waiting {
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    final CompletionStage<Void> stage = future.minimalCompletionStage();
   }
 
   private void drainAfterStop() {

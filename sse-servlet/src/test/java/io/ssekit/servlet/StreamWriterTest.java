@@ -13,6 +13,8 @@ import io.ssekit.spi.KeepAlivePolicy;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,6 +76,32 @@ class StreamWriterTest {
   }
 
   @Test
+  void aClientThatMakesTheWriterWaitNowAndThenGetsEveryEventInOrderAndFlushed() throws Exception {
+    List<FakeOutput> readers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      // Not ready after every third write; the "container" calls onWritePossible 200 µs later.
+      readers.add(open("wait", FakeOutput.pausing(3), 1024 * 1024));
+    }
+    int count = 3000;
+    CompletableFuture<String> last = null;
+    for (int i = 0; i < count; i++) {
+      last = hub.publish("wait", null, "event " + i).toCompletableFuture();
+    }
+    last.get(60, TimeUnit.SECONDS);
+    for (FakeOutput reader : readers) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> reader.events() == count);
+      assertFalse(reader.completed.get());
+      await().atMost(Duration.ofSeconds(5)).until(() -> !reader.unflushed());
+      String text = reader.text();
+      int at = 0;
+      for (int i = 0; i < count; i++) {
+        at = text.indexOf("data: event " + i + "\n", at);
+        assertTrue(at >= 0, "event " + i + " in order");
+      }
+    }
+  }
+
+  @Test
   void eventsQueuedBetweenTurnsGoOutInOneWrite() throws Exception {
     FakeOutput reader = open("batch", FakeOutput.reading(200_000));
     for (int i = 0; i < 200; i++) {
@@ -85,9 +114,13 @@ class StreamWriterTest {
 
   /** Opens a stream of {@code topic} on {@code output}, as {@code SseServlet} does. */
   private FakeOutput open(String topic, FakeOutput output) {
+    return open(topic, output, QUEUE_BOUND);
+  }
+
+  private FakeOutput open(String topic, FakeOutput output, int queueBound) {
     assertTrue(connections.tryReserve());
     SseConnection connection =
-        new SseConnection(connections, output.async(), output, QUEUE_BOUND, GREETING);
+        new SseConnection(connections, output.async(), output, queueBound, GREETING);
     connections.add(connection);
     output.listener = connection;
     connection.onWritePossible();
@@ -100,24 +133,45 @@ class StreamWriterTest {
     final AtomicBoolean completed = new AtomicBoolean();
     private final long writeNanos;
     private final boolean stalls;
+    private final int pauseEvery;
     private final StringBuilder text = new StringBuilder();
     private int writes;
+    private int sincePause;
     private boolean wroteOnce;
+    private boolean unflushed;
+    private boolean waiting;
     volatile WriteListener listener;
 
-    private FakeOutput(long writeNanos, boolean stalls) {
+    private FakeOutput(long writeNanos, boolean stalls, int pauseEvery) {
       this.writeNanos = writeNanos;
       this.stalls = stalls;
+      this.pauseEvery = pauseEvery;
     }
 
     /** A client that reads everything at once, behind a write that costs {@code nanos}. */
     static FakeOutput reading(long nanos) {
-      return new FakeOutput(nanos, false);
+      return new FakeOutput(nanos, false, 0);
     }
 
     /** A client that stops reading after the first write. */
     static FakeOutput stalled() {
-      return new FakeOutput(0, true);
+      return new FakeOutput(0, true, 0);
+    }
+
+    /**
+     * A client that is not ready after every {@code every}th write; like a container, the output
+     * calls {@code onWritePossible} on another thread 200 µs after {@code isReady()} said so.
+     */
+    static FakeOutput pausing(int every) {
+      return new FakeOutput(0, false, every);
+    }
+
+    synchronized String text() {
+      return text.toString();
+    }
+
+    synchronized boolean unflushed() {
+      return unflushed;
     }
 
     AsyncContext async() {
@@ -144,7 +198,31 @@ class StreamWriterTest {
 
     @Override
     public synchronized boolean isReady() {
-      return !(stalls && wroteOnce);
+      if (stalls && wroteOnce) {
+        return false;
+      }
+      if (pauseEvery > 0 && sincePause >= pauseEvery && !waiting) {
+        waiting = true;
+        sincePause = 0;
+        CompletableFuture.runAsync(() -> {
+          LockSupport.parkNanos(200_000);
+          synchronized (this) {
+            waiting = false;
+          }
+          try {
+            listener.onWritePossible();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+        return false;
+      }
+      return !waiting;
+    }
+
+    @Override
+    public synchronized void flush() {
+      unflushed = false;
     }
 
     @Override
@@ -165,7 +243,9 @@ class StreamWriterTest {
       }
       synchronized (this) {
         writes++;
+        sincePause++;
         wroteOnce = true;
+        unflushed = true;
         text.append(new String(bytes, offset, length, StandardCharsets.UTF_8));
       }
     }

@@ -38,7 +38,7 @@ class PublishPaceTest {
 
     assertEquals(List.of("a"), data(behind.recorded.events()), "queued, then held");
     assertFalse(first.isDone(), "the first publish waits for room");
-    assertFalse(second.isDone(), "the next of the topic is not even stored yet");
+    assertFalse(second.isDone(), "the next publish of the topic waits for it");
     // Another topic (of another ordering stripe) whose streams have room is not held.
     elsewhere.get(5, TimeUnit.SECONDS);
     assertEquals(List.of("c"), data(other.events()));

@@ -1,0 +1,95 @@
+package io.ssekit.bench;
+
+import io.ssekit.bench.Bench.Measure;
+import io.ssekit.bench.Bench.Result;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@code cluster} scenario: a {@code redis-server} and two ssekit instances that share it for
+ * history and fanout, all on core 0; half the streams on each instance; events published to the
+ * first only. The second instance's row is what crossing instances costs in latency and loss.
+ * Jetty's {@code EventSourceServlet} has no cluster mode, so there is no baseline row.
+ */
+final class Cluster {
+  private Cluster() {}
+
+  static List<Result> run(Options options) throws Exception {
+    String redisServer = redisServer();
+    int redisPort = ServerProcess.freePort();
+    Path redisLog = options.out.resolve("redis.log");
+    System.out.printf("redis: starting on port %d (log %s)%n", redisPort, redisLog);
+    Map<String, String> env = Map.of("SSE_REDIS_URI", "redis://127.0.0.1:" + redisPort);
+    Bench.Server ssekit = options.servers().stream()
+        .filter(server -> server.name().equals("ssekit")).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("cluster measures ssekit only"));
+    List<ServerProcess> processes = new ArrayList<>();
+    List<LoadGenerator> loaders = new ArrayList<>();
+    try {
+      processes.add(ServerProcess.launch("redis", redisPort, "0", List.of(redisServer,
+          "--port", Integer.toString(redisPort), "--bind", "127.0.0.1", "--save", "",
+          "--appendonly", "no"), Map.of(), redisLog));
+      int each = options.connections / 2;
+      List<Double> connectRates = new ArrayList<>();
+      for (String name : List.of("ssekit-a", "ssekit-b")) {
+        int port = ServerProcess.freePort();
+        Path log = options.out.resolve(name + ".log");
+        System.out.printf("%s: starting on port %d (log %s)%n", name, port, log);
+        ServerProcess process = ServerProcess.start(name, port, "0", ssekit.mainArgs(), env, log);
+        processes.add(process);
+        LoadGenerator loader = new LoadGenerator(new InetSocketAddress("127.0.0.1", port),
+            "/events", loaders.size());
+        loaders.add(loader);
+        connectRates.add(Bench.connect(name, loader, each));
+      }
+      ServerProcess first = processes.get(1);
+      Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + first.port + "/send"));
+      if (options.warmup > 0) {
+        publisher.fixedRate(options.rate, Duration.ofSeconds(options.warmup));
+        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+      }
+      List<Measure> measures = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Measure measure = new Measure(processes.get(i + 1), loaders.get(i));
+        measure.start(publisher);
+        measures.add(measure);
+      }
+      publisher.fixedRate(options.rate, Duration.ofSeconds(options.seconds));
+      List<Result> results = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Measure measure = measures.get(i);
+        measure.drain(measure.expected(publisher));
+        ServerProcess process = processes.get(i + 1);
+        results.add(measure.result(process.name, options.describe(), loaders.get(i).open(),
+            loaders.get(i).failed(), connectRates.get(i), 0, process.rssBytes()));
+      }
+      return results;
+    } finally {
+      for (LoadGenerator loader : loaders) {
+        loader.close();
+      }
+      for (int i = processes.size() - 1; i >= 0; i--) {
+        processes.get(i).close();
+      }
+    }
+  }
+
+  private static String redisServer() throws IOException {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path candidate = Path.of(dir, "redis-server");
+      if (candidate.toFile().canExecute()) {
+        return candidate.toString();
+      }
+    }
+    throw new IOException("cluster needs redis-server on the PATH (Debian: apt-get install"
+        + " redis-server)");
+  }
+}
