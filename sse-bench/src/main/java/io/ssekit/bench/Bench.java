@@ -74,9 +74,9 @@ public final class Bench {
   static boolean report(List<Result> results, int streamsEach, boolean lossCounts) {
     System.out.println();
     System.out.println(Result.header());
-    Result baseline = results.stream().filter(r -> r.server().equals("jetty")).findFirst()
-        .orElse(null);
     for (Result result : results) {
+      Result baseline = results.stream().filter(r -> r.server().equals("jetty")
+          && r.scenario().equals(result.scenario())).findFirst().orElse(null);
       System.out.println(result.row(baseline));
     }
     return results.stream().anyMatch(r -> r.open() < streamsEach || lossCounts && r.lost() > 0);
