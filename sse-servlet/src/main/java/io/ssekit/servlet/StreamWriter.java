@@ -50,11 +50,7 @@ final class StreamWriter {
   private volatile boolean stopped;
 
   StreamWriter(String name) {
-    this(name, Runtime.getRuntime().availableProcessors());
-  }
-
-  StreamWriter(String name, int maxThreads) {
-    this.maxThreads = maxThreads;
+    this.maxThreads = Runtime.getRuntime().availableProcessors();
     // Publishes waiting for room continue on these threads, in the application's class loader.
     this.made = new ServletThreads("writer", name);
     this.threads = new ThreadPoolExecutor(maxThreads, maxThreads, 0, TimeUnit.SECONDS,
@@ -75,16 +71,12 @@ final class StreamWriter {
   }
 
   private void startIfIdle() {
-    int current;
-    while ((current = running.get()) < maxThreads) {
-      if (running.compareAndSet(current, current + 1)) {
-        try {
-          threads.execute(this::work);
-        } catch (RejectedExecutionException stopping) {
-          running.decrementAndGet();
-          drainAfterStop();
-        }
-        return;
+    if (claimThread()) {
+      try {
+        threads.execute(this::work);
+      } catch (RejectedExecutionException stopping) {
+        running.decrementAndGet();
+        drainAfterStop();
       }
     }
   }
@@ -98,7 +90,7 @@ final class StreamWriter {
       }
       running.decrementAndGet();
       // A stream queued after the poll above and before the decrement found every thread busy.
-    } while (!ready.isEmpty() && reclaim());
+    } while (!ready.isEmpty() && claimThread());
   }
 
   /** One stream's turn; whatever it throws ends that stream, never the writer thread. */
@@ -115,7 +107,8 @@ final class StreamWriter {
     }
   }
 
-  private boolean reclaim() {
+  /** Counts one more running writer, unless all are running. */
+  private boolean claimThread() {
     int current;
     while ((current = running.get()) < maxThreads) {
       if (running.compareAndSet(current, current + 1)) {
