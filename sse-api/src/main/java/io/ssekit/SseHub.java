@@ -96,6 +96,12 @@ public final class SseHub implements AutoCloseable {
    * Publishes an event to every stream of {@code topic}, on every instance. May be called from any
    * thread; never blocks.
    *
+   * <p>Publishes of one topic run one after another, and with the local fanout each completes
+   * only when this instance's streams have room (see {@link StreamSink#room()}): a publisher that
+   * waits for each stage goes at the pace at which streams are written. One that does not wait
+   * leaves its events queued in memory until their turn. The stage may complete on a thread that
+   * writes streams: code that continues it should not block.
+   *
    * @param topic a valid topic name (see {@link Topics})
    * @param name the event name, or {@code null} for the default {@code message}
    * @param data the data, any text
