@@ -1,0 +1,55 @@
+package io.ssekit.servlet;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ssekit.spi.KeepAlivePolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A stream whose credentials expire ends with {@code sse-token-expired}; a client that does not
+ * take those last bytes still loses the stream {@value Connections#EXPIRED_GRACE_MILLIS} ms later.
+ */
+@Timeout(value = 1, unit = TimeUnit.MINUTES)
+class ExpiryCutOffTest {
+  private static final byte[] GREETING = ": hello\n\n".getBytes(StandardCharsets.UTF_8);
+
+  private final Connections connections = new Connections(10,
+      KeepAlivePolicy.every(Duration.ofMinutes(1)), Duration.ofSeconds(30), "test");
+
+  @AfterEach
+  void stop() {
+    connections.shutdown(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aClientThatStoppedReadingIsCutOffAfterTheGraceOnceItsCredentialsExpired() {
+    FakeOutput stalled = FakeOutput.stalled();
+    FakeOutput reading = FakeOutput.reading(0);
+    Instant expiresAt = Instant.now().plusMillis(300);
+    connections.expireAt(stalled.open(connections, 4096, GREETING), expiresAt);
+    connections.expireAt(reading.open(connections, 4096, GREETING), expiresAt);
+
+    // The reader takes its last event and the stream ends at expiry.
+    await().atMost(Duration.ofSeconds(5)).until(() -> reading.completed.get());
+    assertTrue(reading.text().contains("event: sse-token-expired\n"), reading.text());
+
+    // The stalled client is given the grace to read them...
+    LockSupport.parkNanos(Duration.between(Instant.now(), expiresAt.plusSeconds(2)).toNanos());
+    assertFalse(stalled.completed.get(), "cut off before the grace was over");
+    assertEquals(1, connections.count());
+    // ...and is cut off when it is over, with its slot given back.
+    await().atMost(Duration.ofSeconds(Connections.EXPIRED_GRACE_MILLIS / 1000 + 5))
+        .until(() -> stalled.completed.get() && connections.count() == 0);
+    assertFalse(stalled.text().contains("sse-token-expired"), "it never read the last event");
+  }
+}
