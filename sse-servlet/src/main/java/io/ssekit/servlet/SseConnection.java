@@ -254,6 +254,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         inTurn = turnNow;
       }
       // Otherwise the owner of the output completes the response once the queue is empty.
+      updateCongestion();
     }
     if (completeNow) {
       closeAndComplete();
