@@ -111,7 +111,7 @@ public final class Bench {
         options.out.resolve("sweep.svg"));
     boolean broken = false;
     for (int n : options.sweep) {
-      broken |= report(results.stream().filter(r -> r.wanted() == n).toList(), n, false);
+      broken |= report(results.stream().filter(r -> r.wanted() == n).toList(), n, true);
     }
     return broken;
   }
@@ -157,6 +157,7 @@ public final class Bench {
   private static List<Result> idle(Options options, ServerProcess process,
       InetSocketAddress address) throws Exception {
     List<Result> rows = new ArrayList<>();
+    long filesBefore = process.openFiles();
     for (String round : List.of("cold", "warm")) {
       // Each round from source addresses of its own, clear of the last round's TIME_WAIT.
       try (LoadGenerator loader = new LoadGenerator(address, "/events", rows.size())) {
@@ -167,7 +168,11 @@ public final class Bench {
             options.describe() + " " + round, loader.open(), loader.failed(), connectRate,
             rssBefore, process.rssBytes()));
       }
-      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2)); // the server lets them go
+      // The server lets the streams go: its open files fall back to what it had before.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (process.openFiles() > filesBefore + 100 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
     }
     return rows;
   }

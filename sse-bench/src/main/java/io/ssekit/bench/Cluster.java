@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@code cluster} scenario: a {@code redis-server} and two ssekit instances that share it for
@@ -52,15 +50,19 @@ final class Cluster {
       }
       ServerProcess first = processes.get(1);
       Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + first.port + "/send"));
-      if (options.warmup > 0) {
-        publisher.fixedRate(options.rate, Duration.ofSeconds(options.warmup));
-        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-      }
       List<Measure> measures = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        Measure measure = new Measure(processes.get(i + 1), loaders.get(i));
+        measures.add(new Measure(processes.get(i + 1), loaders.get(i)));
+      }
+      if (options.warmup > 0) {
+        publisher.fixedRate(options.rate, Duration.ofSeconds(options.warmup));
+        for (int i = 0; i < 2; i++) {
+          // Every warm-up event arrives before the measured phase starts counting.
+          measures.get(i).drain(publisher.accepted() * loaders.get(i).open());
+        }
+      }
+      for (Measure measure : measures) {
         measure.start(publisher);
-        measures.add(measure);
       }
       publisher.fixedRate(options.rate, Duration.ofSeconds(options.seconds));
       List<Result> results = new ArrayList<>();
@@ -73,12 +75,30 @@ final class Cluster {
       }
       return results;
     } finally {
-      for (LoadGenerator loader : loaders) {
-        loader.close();
-      }
+      List<AutoCloseable> all = new ArrayList<>(loaders);
       for (int i = processes.size() - 1; i >= 0; i--) {
-        processes.get(i).close();
+        all.add(processes.get(i));
       }
+      closeAll(all);
+    }
+  }
+
+  /** Closes each of {@code resources}, the later ones even when an earlier one fails. */
+  private static void closeAll(List<AutoCloseable> resources) throws Exception {
+    Exception first = null;
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
     }
   }
 

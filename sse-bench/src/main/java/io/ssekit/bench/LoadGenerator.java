@@ -40,7 +40,7 @@ final class LoadGenerator implements AutoCloseable {
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
   private final List<Stream> streams = new ArrayList<>();
   private final Object histogramLock = new Object();
-  private Histogram latencies = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+  private Histogram latencies = newHistogram();
 
   private volatile boolean running = true;
   private volatile int wanted;
@@ -108,9 +108,14 @@ final class LoadGenerator implements AutoCloseable {
   Histogram snapshot() {
     synchronized (histogramLock) {
       Histogram taken = latencies;
-      latencies = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+      latencies = newHistogram();
       return taken;
     }
+  }
+
+  /** Latencies in microseconds, up to ten minutes, three significant digits. */
+  private static Histogram newHistogram() {
+    return new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
   }
 
   private void run() {

@@ -1,5 +1,6 @@
 package io.ssekit.bench;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,20 +49,28 @@ final class Plot {
 
     int maxStreams = 1;
     double maxDelivered = 1;
-    double maxP99 = 1;
+    double minP99 = Double.MAX_VALUE;
+    double maxP99 = Double.MIN_VALUE;
     for (List<Point> points : series.values()) {
       for (Point p : points) {
         maxStreams = Math.max(maxStreams, p.streams());
         maxDelivered = Math.max(maxDelivered, p.deliveredPerSecond());
-        maxP99 = Math.max(maxP99, p.p99Millis());
+        if (p.p99Millis() > 0) { // NaN (nothing measured) never is
+          minP99 = Math.min(minP99, p.p99Millis());
+          maxP99 = Math.max(maxP99, p.p99Millis());
+        }
       }
     }
-    maxDelivered = Math.max(maxDelivered, (double) maxStreams * rate);
     double xStep = niceStep(maxStreams);
     double xMax = Math.ceil(maxStreams / xStep) * xStep;
+    // The asked line runs to the right edge, so the axis covers what is asked there.
+    maxDelivered = Math.max(maxDelivered, xMax * rate);
     double yStep = niceStep(maxDelivered);
     double yMax = Math.ceil(maxDelivered / yStep) * yStep;
-    int decades = Math.max(1, (int) Math.ceil(Math.log10(maxP99)));
+    boolean anyLatency = minP99 <= maxP99;
+    int lowDecade = anyLatency ? (int) Math.floor(Math.log10(minP99)) : 0;
+    int decades = anyLatency
+        ? Math.max(1, (int) Math.ceil(Math.log10(maxP99)) - lowDecade) : 1;
 
     Axes left = new Axes(LEFT, xMax, xStep);
     left.frame("streams", "deliveries per second");
@@ -76,7 +85,7 @@ final class Plot {
     Axes right = new Axes(LEFT + CHART_WIDTH + GAP, xMax, xStep);
     right.frame("streams", "p99 latency, ms (log)");
     for (int d = 0; d <= decades; d++) {
-      right.yTick(d / (double) decades, compact(Math.pow(10, d)));
+      right.yTick(d / (double) decades, compact(Math.pow(10, lowDecade + d)));
     }
 
     int i = 0;
@@ -86,8 +95,10 @@ final class Plot {
       List<double[]> latency = new ArrayList<>();
       for (Point p : entry.getValue()) {
         delivered.add(new double[] {p.streams(), p.deliveredPerSecond() / yMax});
-        double logged = Math.log10(Math.max(1, p.p99Millis())) / decades;
-        latency.add(new double[] {p.streams(), logged});
+        if (p.p99Millis() > 0) {
+          latency.add(new double[] {p.streams(),
+              (Math.log10(p.p99Millis()) - lowDecade) / decades});
+        }
       }
       left.line(delivered, colour, null);
       right.line(latency, colour, null);
@@ -176,7 +187,7 @@ final class Plot {
     return 10 * power;
   }
 
-  /** 1500 as 1.5k, 2000000 as 2M. */
+  /** 1500 as 1.5k, 2000000 as 2M, 0.1 as 0.1. */
   static String compact(double value) {
     if (value >= 1e6) {
       return trim(value / 1e6) + "M";
@@ -188,7 +199,10 @@ final class Plot {
   }
 
   private static String trim(double value) {
-    return value == Math.rint(value) ? Long.toString((long) value)
+    if (value == Math.rint(value)) {
+      return Long.toString((long) value);
+    }
+    return value < 1 ? BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()
         : String.format(Locale.ROOT, "%.1f", value);
   }
 

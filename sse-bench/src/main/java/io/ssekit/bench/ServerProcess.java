@@ -101,6 +101,13 @@ final class ServerProcess implements AutoCloseable {
     throw new IOException("no VmRSS for " + name);
   }
 
+  /** The server's open file descriptors, sockets included. */
+  long openFiles() throws IOException {
+    try (var files = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+      return files.count();
+    }
+  }
+
   long pid() {
     return process.pid();
   }

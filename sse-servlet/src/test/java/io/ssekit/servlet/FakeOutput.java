@@ -8,12 +8,15 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /** A response output stream with a chosen speed, and its request's async context, for tests. */
 final class FakeOutput extends ServletOutputStream {
   final AtomicBoolean completed = new AtomicBoolean();
+  /** When the response was completed, by {@link System#nanoTime()}. */
+  volatile long completedNanos;
   private final long writeNanos;
   private final boolean stalls;
   private final int pauseEvery;
@@ -23,6 +26,7 @@ final class FakeOutput extends ServletOutputStream {
   private boolean wroteOnce;
   private boolean unflushed;
   private boolean waiting;
+  private CountDownLatch held;
   volatile WriteListener listener;
 
   private FakeOutput(long writeNanos, boolean stalls, int pauseEvery) {
@@ -47,6 +51,17 @@ final class FakeOutput extends ServletOutputStream {
    */
   static FakeOutput pausing(int every) {
     return new FakeOutput(0, false, every);
+  }
+
+  /** A client that takes the first write, then holds every later write until {@link #release}. */
+  static FakeOutput holding() {
+    FakeOutput output = new FakeOutput(0, false, 0);
+    output.held = new CountDownLatch(1);
+    return output;
+  }
+
+  void release() {
+    held.countDown();
   }
 
   synchronized String text() {
@@ -76,6 +91,7 @@ final class FakeOutput extends ServletOutputStream {
     return (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> {
           if (method.getName().equals("complete")) {
+            completedNanos = System.nanoTime();
             completed.set(true);
           }
           return method.getReturnType() == long.class ? 0L : null;
@@ -135,6 +151,17 @@ final class FakeOutput extends ServletOutputStream {
 
   @Override
   public void write(byte[] bytes, int offset, int length) {
+    boolean hold;
+    synchronized (this) {
+      hold = held != null && writes > 0;
+    }
+    if (hold) {
+      try {
+        held.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     long until = System.nanoTime() + writeNanos;
     while (System.nanoTime() < until) {
       Thread.onSpinWait(); // the cost of a system call
