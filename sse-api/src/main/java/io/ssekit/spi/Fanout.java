@@ -1,9 +1,9 @@
 package io.ssekit.spi;
 
+import io.ssekit.StreamSink;
 import io.ssekit.internal.LocalFanout;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -84,7 +84,7 @@ public interface Fanout extends AutoCloseable {
       Objects.requireNonNull(action, "action");
       return event -> {
         action.accept(event);
-        return CompletableFuture.completedStage(null);
+        return StreamSink.HAS_ROOM;
       };
     }
   }

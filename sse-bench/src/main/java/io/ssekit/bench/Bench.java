@@ -85,14 +85,14 @@ public final class Bench {
   /** Fanout at each stream count, every server; writes sweep.csv and sweep.svg. */
   private static boolean sweep(Options options) throws Exception {
     Map<String, List<Plot.Point>> series = new LinkedHashMap<>();
-    List<Result> results = new ArrayList<>();
+    Map<Integer, List<Result>> byStreams = new LinkedHashMap<>();
     StringBuilder csv = new StringBuilder(
         "server,streams,rate,delivered_per_s,lost,p50_ms,p99_ms,server_us_per_event\n");
     for (int n : options.sweep) {
       Options point = options.fanoutOf(n);
       for (Server server : point.servers()) {
         Result result = run(point, server).get(0);
-        results.add(result);
+        byStreams.computeIfAbsent(n, k -> new ArrayList<>()).add(result);
         String label = server.name().equals("jetty") ? "Jetty EventSourceServlet (baseline)"
             : server.name();
         series.computeIfAbsent(label, name -> new ArrayList<>()).add(
@@ -110,8 +110,8 @@ public final class Bench {
     System.out.printf("%nwrote %s and %s%n", options.out.resolve("sweep.csv"),
         options.out.resolve("sweep.svg"));
     boolean broken = false;
-    for (int n : options.sweep) {
-      broken |= report(results.stream().filter(r -> r.wanted() == n).toList(), n, true);
+    for (Map.Entry<Integer, List<Result>> point : byStreams.entrySet()) {
+      broken |= report(point.getValue(), point.getKey(), true);
     }
     return broken;
   }
@@ -283,11 +283,6 @@ public final class Bench {
 
     long lost() {
       return Math.max(0, expected - delivered);
-    }
-
-    /** The streams the scenario asked for (its second word). */
-    int wanted() {
-      return Integer.parseInt(scenario.split(" ")[1]);
     }
 
     double deliveredPerSecond() {
