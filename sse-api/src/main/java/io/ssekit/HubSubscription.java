@@ -24,6 +24,10 @@ import java.util.TreeSet;
  * arrives, the stream writes its start cursor, the reset notice if any, the replayed events, then
  * the pending ones, and from then on live events directly. Every event is checked against the
  * stream's position for its topic, so an event that is both replayed and live is written once.
+ *
+ * <p>The replayed events and the pending ones form a backlog that may be larger than the sink's
+ * queue: it is written in pieces that fit, each after the sink has drained the last (see {@link
+ * StreamSink#drained()}), and live events keep waiting in {@code pending} until it is done.
  */
 final class HubSubscription implements Subscription {
   private static final System.Logger LOG = System.getLogger(SseHub.class.getName());
@@ -46,6 +50,8 @@ final class HubSubscription implements Subscription {
   private static final int CATCH_UP_ATTEMPTS = 10;
 
   private int attempts;
+  /** Restarts in place so far: a backlog being written stops at one (see writeBacklog). */
+  private int restarts;
   /** Epochs this stream restarted away from; their late events are dropped. */
   private final Set<String> retiredEpochs = new TreeSet<>();
   /** Topics the fanout may have missed while this stream was starting or catching up. */
@@ -136,12 +142,7 @@ final class HubSubscription implements Subscription {
       end();
       return;
     }
-    for (StoredEvent event : replay.events()) {
-      if (!write(event, EncodedEvent.of(event))) {
-        return;
-      }
-    }
-    goLive();
+    writeBacklog(replayed(replay), 0, this::goLive);
   }
 
   /**
@@ -218,12 +219,7 @@ final class HubSubscription implements Subscription {
         return;
       }
     }
-    for (StoredEvent event : replay.events()) {
-      if (!write(event, EncodedEvent.of(event))) {
-        return;
-      }
-    }
-    goLive();
+    writeBacklog(replayed(replay), 0, this::goLive);
   }
 
   /**
@@ -233,6 +229,7 @@ final class HubSubscription implements Subscription {
    */
   private void restartInPlace(Pending first) {
     state = State.CATCHING_UP;
+    restarts++;
     if (pending == null) {
       pending = new ArrayList<>();
     }
@@ -266,13 +263,10 @@ final class HubSubscription implements Subscription {
       end();
       return;
     }
-    for (StoredEvent event : replay.events()) {
-      if (!write(event, EncodedEvent.of(event))) {
-        return;
-      }
-    }
-    pending.removeIf(live -> !live.event().epoch().equals(epoch));
-    goLive();
+    writeBacklog(replayed(replay), 0, () -> {
+      pending.removeIf(live -> !live.event().epoch().equals(epoch));
+      goLive();
+    });
   }
 
   private Map<String, Long> positionMap() {
@@ -308,16 +302,74 @@ final class HubSubscription implements Subscription {
         return;
       }
     }
-    List<Pending> waiting = pending;
+    if (!pending.isEmpty()) {
+      // Those that waited go first; any that arrive while they are written wait behind them.
+      List<Pending> waiting = pending;
+      pending = new ArrayList<>();
+      writeBacklog(waiting, 0, this::goLive);
+      return;
+    }
     pending = null;
     state = State.LIVE;
-    for (Pending live : waiting) {
-      if (state == State.CATCHING_UP) {
-        pending.add(live); // an event of a new epoch restarted the stream meanwhile
-      } else if (!write(live.event(), live.encoded())) {
+  }
+
+  /**
+   * Writes {@code backlog} from {@code from} on, then runs {@code then}; the caller holds this
+   * lock. An event that does not fit the sink's queue now waits until the sink has drained, and
+   * the rest is written then; live events wait in {@code pending} meanwhile. An event of a new
+   * epoch among them restarts the stream in place, which replays the rest.
+   */
+  private void writeBacklog(List<Pending> backlog, int from, Runnable then) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    int restartsBefore = restarts;
+    for (int i = from; i < backlog.size(); i++) {
+      Pending item = backlog.get(i);
+      EncodedEvent encoded =
+          item.encoded() != null ? item.encoded() : EncodedEvent.of(item.event());
+      if (bytesOf(encoded) > sink.spare()) {
+        int next = i;
+        sink.drained().thenRun(() -> guarded(() -> resumeBacklog(backlog, next, then)));
+        return;
+      }
+      if (!write(item.event(), encoded)) {
+        return;
+      }
+      if (restarts != restartsBefore) {
+        // The restart reads the history after the rest of these were added to it: what it
+        // replays covers them. Those still new when it is done go out after it; once it has gone
+        // live (a history that answered at once), none is.
+        if (pending != null) {
+          pending.addAll(backlog.subList(i + 1, backlog.size()));
+        }
         return;
       }
     }
+    then.run();
+  }
+
+  private synchronized void resumeBacklog(List<Pending> backlog, int from, Runnable then) {
+    writeBacklog(backlog, from, then);
+  }
+
+  /**
+   * At least what {@link #write} queues for {@code encoded}: with several topics, the id field
+   * of the cursor, whose position for the event's topic may grow by up to 19 digits.
+   */
+  private int bytesOf(EncodedEvent encoded) {
+    return topics.length == 1
+        ? encoded.frame().length
+        : encoded.body().length + cursorText().length() + "id: \n".length() + 19;
+  }
+
+  /** The replayed events as a backlog, each encoded when it is written. */
+  private static List<Pending> replayed(Replay replay) {
+    List<Pending> backlog = new ArrayList<>(replay.events().size());
+    for (StoredEvent event : replay.events()) {
+      backlog.add(new Pending(event, null));
+    }
+    return backlog;
   }
 
   /**
@@ -428,7 +480,10 @@ final class HubSubscription implements Subscription {
     return "Subscription" + topicSet;
   }
 
-  /** A live event that arrived while the stream's replay was being read. */
+  /**
+   * An event of a backlog: a live one that arrived while the stream's replay was read, with its
+   * shared encoding, or a replayed one, encoded ({@code null}) when written.
+   */
   private record Pending(StoredEvent event, EncodedEvent encoded) {}
 
 }

@@ -23,6 +23,10 @@ import java.util.concurrent.CompletionStage;
  *       The hub completes a local publish only then, so publishers go at the writer's pace. A
  *       queue waiting for a slow client, not for its writer, has room: a slow client never
  *       slows publishers (it falls behind and is ended, clause 3).</li>
+ *   <li>A bounded queue says how much more it takes ({@link #spare()}) and when it has handed
+ *       everything to its client ({@link #drained()}). The hub writes a replay, or the live
+ *       events that waited for it, in pieces that fit: a stream whose client missed more than its
+ *       queue holds still gets all of it, at the pace the client reads.</li>
  * </ol>
  */
 public interface StreamSink {
@@ -48,6 +52,27 @@ public interface StreamSink {
    * @return {@link #HAS_ROOM}, or a stage completed when the writer has caught up; never failed
    */
   default CompletionStage<Void> room() {
+    return HAS_ROOM;
+  }
+
+  /**
+   * How many more bytes {@link #offer} takes now without refusing (clause 6). An empty queue takes
+   * any one frame, so a sink with nothing queued answers {@link Integer#MAX_VALUE}; so does an
+   * unbounded sink, by default.
+   */
+  default int spare() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
+   * A stage completed once nothing is queued any more (clause 6): at once when the queue is empty
+   * or the sink is closed. It completes on the thread that wrote the last bytes, holding none of
+   * the sink's locks; what continues it should queue and return, not block. A sink that closes
+   * while the stage waits may leave it incomplete: its stream is over.
+   *
+   * @return {@link #HAS_ROOM}, or a stage completed when the queue has emptied; never failed
+   */
+  default CompletionStage<Void> drained() {
     return HAS_ROOM;
   }
 }

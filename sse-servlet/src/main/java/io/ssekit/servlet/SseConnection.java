@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -93,6 +94,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private List<Future<?>> timers;
   /** Closed, with the hub registration and connection slot still to release. */
   private boolean unreleased;
+  /** A producer waiting for the queue to empty ({@link #drained()}), or null; set under this. */
+  private volatile CompletableFuture<Void> drainWaiter;
 
   private volatile long lastQueuedNanos;
 
@@ -181,6 +184,43 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   @Override
   public CompletionStage<Void> room() {
     return writer.room();
+  }
+
+  @Override
+  public synchronized int spare() {
+    return queuedBytes == 0 ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes - queuedBytes);
+  }
+
+  @Override
+  public CompletionStage<Void> drained() {
+    synchronized (this) {
+      if (queuedBytes > 0 && !closed) {
+        if (drainWaiter == null) {
+          drainWaiter = new CompletableFuture<>();
+        }
+        return drainWaiter.minimalCompletionStage();
+      }
+    }
+    return HAS_ROOM;
+  }
+
+  /** Tells the producer waiting for {@link #drained()} once the queue is empty. */
+  private void tellDrained() {
+    CompletableFuture<Void> waiter = drainWaiter;
+    if (waiter == null) {
+      return;
+    }
+    synchronized (this) {
+      waiter = drainWaiter;
+      if (waiter == null || queuedBytes > 0 && !closed) {
+        return;
+      }
+      drainWaiter = null;
+      if (closed) {
+        return; // the subscription is closed with the stream; nothing more is queued
+      }
+    }
+    waiter.complete(null);
   }
 
   /** Tells the writer whether this stream is congested. The caller holds {@code this}. */
@@ -484,16 +524,17 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   }
 
   /**
-   * Releases the hub registration and connection slot of a closed stream, once, and never while
-   * this thread holds {@code io}: the hub's subscription writes into this connection (taking
-   * {@code io}) while holding its own lock, so closing it under {@code io} would take the two in
-   * the other order. A caller still inside an outer {@code io} block leaves it to that block's
-   * end.
+   * Releases the hub registration and connection slot of a closed stream, once, and tells a
+   * producer waiting for the queue to drain; never while this thread holds {@code io}: the hub's
+   * subscription writes into this connection while holding its own lock, so closing it or
+   * continuing its backlog under {@code io} would take the locks in the other order. A caller
+   * still inside an outer {@code io} block leaves it to that block's end.
    */
   private void releaseFromHub() {
     if (Thread.holdsLock(io)) {
       return;
     }
+    tellDrained();
     Subscription registered;
     List<Future<?>> tasks;
     synchronized (this) {

@@ -157,6 +157,25 @@ abstract class ServletConformanceTest {
   }
 
   @Test
+  void aClientThatMissedMoreThanItsQueueHoldsGetsAllOfItThenLiveEvents() throws Exception {
+    SseHub hub = start(SseServlet.builder().maxQueuedBytes(64 * 1024));
+    String before = publish(hub, "big", null, "seen");
+    String payload = "y".repeat(4 * 1024);
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= 200; i++) { // 800 KB: twelve times the queue
+      expected.add(i + " " + payload);
+      publish(hub, "big", null, expected.get(i - 1));
+    }
+    SseClient client = connect("?topic=big", Map.of("Last-Event-ID", before));
+    client.awaitEvents(1, WAIT);
+    publish(hub, "big", null, "live");
+    expected.add("live");
+
+    assertEquals(expected, data(client.awaitEvents(201, WAIT)));
+    assertFalse(client.ended());
+  }
+
+  @Test
   void noEventIsLostOrDuplicatedAtTheSeamWhileEventsArePublished() throws Exception {
     SseHub hub = start(SseServlet.builder());
     int total = 400;

@@ -162,6 +162,47 @@ public abstract class HubContract {
   }
 
   @Test
+  void aReplayLargerThanTheSinkQueueIsWrittenAsTheClientReadsThenTheLiveEvents() {
+    SseHub hub = open();
+    RecordingSink first = new RecordingSink();
+    Subscription before = hub.subscribe(List.of("t", "u"), null, first);
+    awaitUntil(() -> first.lastId() != null);
+    before.close();
+    String kilobyte = "x".repeat(1000);
+    Map<String, List<String>> published = new HashMap<>(Map.of("t", new ArrayList<>(),
+        "u", new ArrayList<>()));
+    for (int i = 0; i < 100; i++) {
+      String topic = i % 2 == 0 ? "t" : "u";
+      String data = topic + " " + i + " " + kilobyte;
+      await(hub.publish(topic, data));
+      published.get(topic).add(data);
+    }
+
+    // 100 KB missed, a queue of 8 KB: the replay goes out in pieces, as the client reads.
+    RecordingSink slow = RecordingSink.queued(8 * 1024);
+    hub.subscribe(List.of("t", "u"), first.lastId(), slow);
+    awaitUntil(() -> slow.deliverQueued() > 0);
+    for (int i = 0; i < 10; i++) {
+      String topic = i % 2 == 0 ? "t" : "u";
+      String data = topic + " live " + i;
+      await(hub.publish(topic, data));
+      published.get(topic).add(data);
+    }
+    awaitUntil(() -> {
+      slow.deliverQueued();
+      return slow.data().size() >= 110 || slow.ended();
+    });
+
+    assertFalse(slow.ended(), "the stream must not be ended for what its queue cannot hold at once");
+    for (String topic : List.of("t", "u")) {
+      assertEquals(published.get(topic),
+          slow.data().stream().filter(data -> data.startsWith(topic + " ")).toList(),
+          "every event of " + topic + ", replayed then live, in order, once");
+    }
+    assertTrue(slow.frames().stream().noneMatch(f -> "sse-reset".equals(f.event())));
+  }
+
+  @Test
   void aStreamWhoseSinkIsFullIsEndedWithoutDisturbingOthers() {
     SseHub hub = open();
     RecordingSink full = new RecordingSink(3);

@@ -4,12 +4,15 @@ import io.ssekit.StreamSink;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A {@link StreamSink} that decodes what the hub writes and keeps it, for tests. Each
  * {@link #offer} is one field group ending in a blank line, as the hub writes them; the sink
  * records it as a {@link Frame}. Optionally it refuses offers after a number of them, like a full
- * connection queue. Thread-safe.
+ * connection queue; or, made with {@link #queued(int)}, it holds what it is offered in a bounded
+ * queue, like the servlet's, until the test lets its client read it. Thread-safe.
  */
 public final class RecordingSink implements StreamSink {
   /**
@@ -27,7 +30,12 @@ public final class RecordingSink implements StreamSink {
   }
 
   private final int capacity;
+  /** The queue's bound in bytes, or 0 for a sink that records at once. */
+  private final int maxQueuedBytes;
   private final List<Frame> frames = new ArrayList<>();
+  private final List<Frame> queued = new ArrayList<>();
+  private int queuedBytes;
+  private CompletableFuture<Void> drainWaiter;
   private boolean ended;
   private String lastId;
 
@@ -38,22 +46,89 @@ public final class RecordingSink implements StreamSink {
 
   /** A sink that refuses every offer after the first {@code capacity}. */
   public RecordingSink(int capacity) {
+    this(capacity, 0);
+  }
+
+  private RecordingSink(int capacity, int maxQueuedBytes) {
     this.capacity = capacity;
+    this.maxQueuedBytes = maxQueuedBytes;
+  }
+
+  /**
+   * A sink whose offers wait in a queue of at most {@code maxQueuedBytes} (an empty queue takes
+   * any one offer) until {@link #deliverQueued()}; an offer that does not fit is refused.
+   */
+  public static RecordingSink queued(int maxQueuedBytes) {
+    if (maxQueuedBytes <= 0) {
+      throw new IllegalArgumentException("maxQueuedBytes must be positive: " + maxQueuedBytes);
+    }
+    return new RecordingSink(Integer.MAX_VALUE, maxQueuedBytes);
   }
 
   @Override
   public synchronized boolean offer(byte[] head, byte[] body) {
-    if (frames.size() >= capacity) {
+    int size = (head == null ? 0 : head.length) + body.length;
+    if (frames.size() + queued.size() >= capacity
+        || maxQueuedBytes > 0 && queuedBytes > 0 && queuedBytes + size > maxQueuedBytes) {
       return false;
     }
     String text = (head == null ? "" : new String(head, StandardCharsets.UTF_8))
         + new String(body, StandardCharsets.UTF_8);
     Frame frame = decode(text);
+    if (maxQueuedBytes > 0) {
+      queued.add(frame);
+      queuedBytes += size;
+    } else {
+      record(frame);
+    }
+    return true;
+  }
+
+  @Override
+  public synchronized int spare() {
+    return maxQueuedBytes == 0 || queuedBytes == 0
+        ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes - queuedBytes);
+  }
+
+  @Override
+  public synchronized CompletionStage<Void> drained() {
+    if (queuedBytes == 0) {
+      return HAS_ROOM;
+    }
+    if (drainWaiter == null) {
+      drainWaiter = new CompletableFuture<>();
+    }
+    return drainWaiter.minimalCompletionStage();
+  }
+
+  /**
+   * The client reads what is queued: it moves to {@link #frames()}, and a producer waiting for
+   * {@link #drained()} is told, on this thread.
+   *
+   * @return how many groups were delivered
+   */
+  public int deliverQueued() {
+    CompletableFuture<Void> waiter;
+    int delivered;
+    synchronized (this) {
+      delivered = queued.size();
+      queued.forEach(this::record);
+      queued.clear();
+      queuedBytes = 0;
+      waiter = drainWaiter;
+      drainWaiter = null;
+    }
+    if (waiter != null) {
+      waiter.complete(null);
+    }
+    return delivered;
+  }
+
+  private void record(Frame frame) {
     frames.add(frame);
     if (frame.id() != null) {
       lastId = frame.id();
     }
-    return true;
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.ssekit.spi.StoredEvent;
 import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RecordingSink.Frame;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,12 +77,24 @@ class HubCatchUpTest {
     }
   }
 
-  /** A history that can lose everything at once, as a Redis restarted without persistence. */
+  /**
+   * A history that can lose everything at once, as a Redis restarted without persistence, and
+   * whose replays can be held back; a held replay answers from the history it was asked of.
+   */
   static final class LosableHistory implements EventHistory {
     private volatile MemoryEventHistory current = MemoryEventHistory.builder().build();
+    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
     void lose() {
       current = MemoryEventHistory.builder().build();
+    }
+
+    void hold() {
+      gate = new CompletableFuture<>();
+    }
+
+    void release() {
+      gate.complete(null);
     }
 
     @Override
@@ -91,7 +104,8 @@ class HubCatchUpTest {
 
     @Override
     public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
-      return current.replay(after, topics);
+      MemoryEventHistory asked = current;
+      return gate.thenCompose(open -> asked.replay(after, topics));
     }
 
     @Override
@@ -218,6 +232,44 @@ class HubCatchUpTest {
         .map(Frame::data).toList());
     assertEquals(1, sink.frames().stream().filter(f -> "sse-reset".equals(f.event())).count());
     assertFalse(sink.ended(), "the stream stays open");
+  }
+
+  @Test
+  void anEventOfANewHistoryAmongThoseWaitingBehindASlowClientRestartsTheStreamInPlace() {
+    CutFanout fanout = new CutFanout();
+    LosableHistory history = new LosableHistory();
+    hub = SseHub.builder().history(history).fanout(fanout).build();
+    RecordingSink sink = RecordingSink.queued(4 * 1024);
+    history.hold();
+    hub.subscribe(List.of("a"), null, sink);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      expected.add("old " + i + " " + "x".repeat(1000));
+      publish(hub, "a", expected.get(i));
+    }
+    history.lose();
+    publish(hub, "a", "new 1");
+    expected.add("new 1");
+    history.release();
+
+    // Ten events waited for the replay: they go out 4 KB at a time as the client reads; the one
+    // of the new history behind them restarts the stream, which goes on there.
+    await().atMost(WAIT).until(() -> {
+      sink.deliverQueued();
+      return sink.data().contains("new 1") || sink.ended();
+    });
+    publish(hub, "a", "new 2");
+    expected.add("new 2");
+    await().atMost(WAIT).until(() -> {
+      sink.deliverQueued();
+      return sink.data().contains("new 2") || sink.ended();
+    });
+
+    assertFalse(sink.ended());
+    assertEquals(expected, sink.data());
+    List<Frame> resets = sink.frames().stream().filter(f -> "sse-reset".equals(f.event())).toList();
+    assertEquals(1, resets.size(), sink.frames().toString());
+    assertEquals("{\"reason\":\"unknown-epoch\",\"topics\":[\"a\"]}", resets.get(0).data());
   }
 
   @Test
