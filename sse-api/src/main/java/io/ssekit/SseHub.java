@@ -383,8 +383,9 @@ public final class SseHub implements AutoCloseable {
     }
 
     /**
-     * How many live events a starting stream may hold while its replay is read; a stream that
-     * would need more is ended (its client reconnects and replays). Default 10,000.
+     * How many live events a starting stream may hold while its replay is read and written (a
+     * replay larger than the stream's queue is written as its client reads); a stream that would
+     * need more is ended (its client reconnects and resumes from what it got). Default 10,000.
      */
     public Builder maxPendingEvents(int count) {
       if (count <= 0) {

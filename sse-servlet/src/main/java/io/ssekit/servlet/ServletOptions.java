@@ -47,7 +47,7 @@ import java.util.Objects;
  *   <tr><td>{@code maxQueuedBytes}</td><td>{@code 256KB}</td><td>bytes a stream may have
  *       waiting for a slow client before it is closed</td></tr>
  *   <tr><td>{@code maxPendingEvents}</td><td>{@code 10000}</td><td>live events a starting
- *       stream may hold while its replay is read</td></tr>
+ *       stream may hold while its replay is read and written</td></tr>
  *   <tr><td>{@code corsOrigins}</td><td>none</td><td>comma-separated allowed origins, or
  *       {@code *}</td></tr>
  *   <tr><td>{@code corsMaxAge}</td><td>{@code 10m}</td><td>how long a preflight answer may be
