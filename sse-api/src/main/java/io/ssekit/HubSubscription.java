@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.Collection;
 import java.util.TreeSet;
@@ -50,6 +51,10 @@ final class HubSubscription implements Subscription {
   private static final int CATCH_UP_ATTEMPTS = 10;
 
   private int attempts;
+  private static final int REGISTERING = 0;
+  private static final int DRAINED_AT_ONCE = 1;
+  private static final int WAITING = 2;
+
   /** Restarts in place so far: a backlog being written stops at one (see writeBacklog). */
   private int restarts;
   /** Epochs this stream restarted away from; their late events are dropped. */
@@ -328,9 +333,7 @@ final class HubSubscription implements Subscription {
       Pending item = backlog.get(i);
       EncodedEvent encoded =
           item.encoded() != null ? item.encoded() : EncodedEvent.of(item.event());
-      if (bytesOf(encoded) > sink.spare()) {
-        int next = i;
-        sink.drained().thenRun(() -> guarded(() -> resumeBacklog(backlog, next, then)));
+      if (bytesOf(encoded) > sink.spare() && waitForDrain(backlog, i, then)) {
         return;
       }
       if (!write(item.event(), encoded)) {
@@ -351,6 +354,20 @@ final class HubSubscription implements Subscription {
 
   private synchronized void resumeBacklog(List<Pending> backlog, int from, Runnable then) {
     writeBacklog(backlog, from, then);
+  }
+
+  /**
+   * Goes on with {@code backlog} from {@code from} once the sink has drained; {@code false} when
+   * it has already (the caller writes on at once, instead of calling itself back).
+   */
+  private boolean waitForDrain(List<Pending> backlog, int from, Runnable then) {
+    AtomicInteger registration = new AtomicInteger(REGISTERING);
+    sink.drained().thenRun(() -> {
+      if (!registration.compareAndSet(REGISTERING, DRAINED_AT_ONCE)) {
+        guarded(() -> resumeBacklog(backlog, from, then));
+      }
+    });
+    return registration.compareAndSet(REGISTERING, WAITING);
   }
 
   /**

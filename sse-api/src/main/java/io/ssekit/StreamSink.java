@@ -23,8 +23,8 @@ import java.util.concurrent.CompletionStage;
  *       The hub completes a local publish only then, so publishers go at the writer's pace. A
  *       queue waiting for a slow client, not for its writer, has room: a slow client never
  *       slows publishers (it falls behind and is ended, clause 3).</li>
- *   <li>A bounded queue says how much more it takes ({@link #spare()}) and when it has handed
- *       everything to its client ({@link #drained()}). The hub writes a replay, or the live
+ *   <li>A bounded queue says how much a long backlog may add to it ({@link #spare()}) and when
+ *       it has handed everything to its client's connection ({@link #drained()}). The hub writes a replay, or the live
  *       events that waited for it, in pieces that fit: a stream whose client missed more than its
  *       queue holds still gets all of it, at the pace the client reads.</li>
  * </ol>
@@ -56,17 +56,18 @@ public interface StreamSink {
   }
 
   /**
-   * How many more bytes {@link #offer} takes now without refusing (clause 6). An empty queue takes
-   * any one frame, so a sink with nothing queued answers {@link Integer#MAX_VALUE}; so does an
-   * unbounded sink, by default.
+   * How many more bytes a producer with more to queue than fits at once, such as a long replay,
+   * may queue now (clause 6). It leaves room for live events and notices: a bounded queue answers
+   * half its bound less what it holds, at least 0. An empty queue takes any one frame, so a sink
+   * with nothing queued answers {@link Integer#MAX_VALUE}; so does an unbounded sink, by default.
    */
   default int spare() {
     return Integer.MAX_VALUE;
   }
 
   /**
-   * A stage completed once nothing is queued any more (clause 6): at once when the queue is empty
-   * or the sink is closed. It completes on the thread that wrote the last bytes, holding none of
+   * A stage completed once nothing is queued any more (clause 6): everything was handed to the
+   * connection, not necessarily read yet. At once when the queue is empty or the sink is closed. It completes on the thread that wrote the last bytes, holding none of
    * the sink's locks; what continues it should queue and return, not block. A sink that closes
    * while the stage waits may leave it incomplete: its stream is over.
    *

@@ -188,7 +188,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   @Override
   public synchronized int spare() {
-    return queuedBytes == 0 ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes - queuedBytes);
+    return queuedBytes == 0 ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes / 2 - queuedBytes);
   }
 
   @Override

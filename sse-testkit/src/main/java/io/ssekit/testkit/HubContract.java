@@ -178,19 +178,26 @@ public abstract class HubContract {
       published.get(topic).add(data);
     }
 
-    // 100 KB missed, a queue of 8 KB: the replay goes out in pieces, as the client reads.
+    // 100 KB missed, a queue of 8 KB: the replay goes out in pieces, as the client reads, each
+    // within what the sink spares (half its queue), so that live events always find room. After
+    // each piece read, a live event of 1 KB: those published while the replay is written wait
+    // behind it, and the first one after it goes beside its last piece.
     RecordingSink slow = RecordingSink.queued(8 * 1024);
     hub.subscribe(List.of("t", "u"), first.lastId(), slow);
-    awaitUntil(() -> slow.deliverQueued() > 0);
-    for (int i = 0; i < 10; i++) {
-      String topic = i % 2 == 0 ? "t" : "u";
-      String data = topic + " live " + i;
+    int live = 0;
+    while (slow.data().stream().filter(data -> !data.contains(" live ")).count() < 100
+        && !slow.ended()) {
+      awaitUntil(() -> slow.deliverQueued() > 0 || slow.ended());
+      assertTrue(slow.queuedBytes() <= 4 * 1024, "a piece of " + slow.queuedBytes() + " bytes");
+      String topic = live % 2 == 0 ? "t" : "u";
+      String data = topic + " live " + live++ + " " + kilobyte;
       await(hub.publish(topic, data));
       published.get(topic).add(data);
     }
+    int total = 100 + live;
     awaitUntil(() -> {
       slow.deliverQueued();
-      return slow.data().size() >= 110 || slow.ended();
+      return slow.data().size() >= total || slow.ended();
     });
 
     assertFalse(slow.ended(), "the stream must not be ended for what its queue cannot hold at once");

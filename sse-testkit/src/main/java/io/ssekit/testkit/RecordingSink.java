@@ -56,7 +56,8 @@ public final class RecordingSink implements StreamSink {
 
   /**
    * A sink whose offers wait in a queue of at most {@code maxQueuedBytes} (an empty queue takes
-   * any one offer) until {@link #deliverQueued()}; an offer that does not fit is refused.
+   * any one offer) until {@link #deliverQueued()}; an offer that does not fit is refused. Its
+   * {@link #spare()} leaves half the queue to live events, as the servlet's does.
    */
   public static RecordingSink queued(int maxQueuedBytes) {
     if (maxQueuedBytes <= 0) {
@@ -87,7 +88,7 @@ public final class RecordingSink implements StreamSink {
   @Override
   public synchronized int spare() {
     return maxQueuedBytes == 0 || queuedBytes == 0
-        ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes - queuedBytes);
+        ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes / 2 - queuedBytes);
   }
 
   @Override
@@ -122,6 +123,11 @@ public final class RecordingSink implements StreamSink {
       waiter.complete(null);
     }
     return delivered;
+  }
+
+  /** The bytes offered and not delivered yet. */
+  public synchronized int queuedBytes() {
+    return queuedBytes;
   }
 
   private void record(Frame frame) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.ssekit.Cursor;
 import io.ssekit.SseHub;
+import io.ssekit.StreamSink;
+import io.ssekit.Subscription;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Replay;
@@ -236,6 +238,16 @@ class HubCatchUpTest {
 
   @Test
   void anEventOfANewHistoryAmongThoseWaitingBehindASlowClientRestartsTheStreamInPlace() {
+    // Events of about a quarter of the queue, so many of them and of such sizes that the one of
+    // the new history comes last in a piece: the restart's id and sse-reset still find room.
+    for (int count = 7; count <= 9; count++) {
+      for (int pad = 940; pad <= 1000; pad++) {
+        restartInsideABacklog(count, pad);
+      }
+    }
+  }
+
+  private void restartInsideABacklog(int count, int pad) {
     CutFanout fanout = new CutFanout();
     LosableHistory history = new LosableHistory();
     hub = SseHub.builder().history(history).fanout(fanout).build();
@@ -243,8 +255,8 @@ class HubCatchUpTest {
     history.hold();
     hub.subscribe(List.of("a"), null, sink);
     List<String> expected = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      expected.add("old " + i + " " + "x".repeat(1000));
+    for (int i = 0; i < count; i++) {
+      expected.add("old " + i + " " + "x".repeat(pad));
       publish(hub, "a", expected.get(i));
     }
     history.lose();
@@ -252,24 +264,60 @@ class HubCatchUpTest {
     expected.add("new 1");
     history.release();
 
-    // Ten events waited for the replay: they go out 4 KB at a time as the client reads; the one
-    // of the new history behind them restarts the stream, which goes on there.
-    await().atMost(WAIT).until(() -> {
+    // The old events waited for the replay: they go out a piece at a time as the client reads;
+    // the one of the new history behind them restarts the stream, which goes on there.
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
       sink.deliverQueued();
       return sink.data().contains("new 1") || sink.ended();
     });
     publish(hub, "a", "new 2");
     expected.add("new 2");
-    await().atMost(WAIT).until(() -> {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
       sink.deliverQueued();
       return sink.data().contains("new 2") || sink.ended();
     });
 
-    assertFalse(sink.ended());
+    assertFalse(sink.ended(), count + " events of " + pad + " bytes");
     assertEquals(expected, sink.data());
     List<Frame> resets = sink.frames().stream().filter(f -> "sse-reset".equals(f.event())).toList();
     assertEquals(1, resets.size(), sink.frames().toString());
     assertEquals("{\"reason\":\"unknown-epoch\",\"topics\":[\"a\"]}", resets.get(0).data());
+    hub.close();
+  }
+
+  @Test
+  void aSinkThatSparesNothingYetIsAlwaysDrainedGetsALongReplayOneEventAtATime() {
+    hub = SseHub.builder().history(MemoryEventHistory.builder().maxEventsPerTopic(20_000).build())
+        .build();
+    RecordingSink first = new RecordingSink();
+    Subscription before = hub.subscribe(List.of("t"), null, first);
+    await().atMost(WAIT).until(() -> first.lastId() != null);
+    before.close();
+    for (int i = 0; i < 20_000; i++) {
+      publish(hub, "t", Integer.toString(i));
+    }
+    RecordingSink inner = new RecordingSink();
+    StreamSink stingy = new StreamSink() {
+      @Override
+      public boolean offer(byte[] head, byte[] body) {
+        return inner.offer(head, body);
+      }
+
+      @Override
+      public void end() {
+        inner.end();
+      }
+
+      @Override
+      public int spare() {
+        return 0; // and drained() answers at once: each event is written when it is reached
+      }
+    };
+    hub.subscribe(List.of("t"), first.lastId(), stingy);
+
+    await().atMost(WAIT).until(() -> inner.data().size() == 20_000 || inner.ended());
+    assertFalse(inner.ended());
+    assertEquals("19999", inner.data().get(19_999));
   }
 
   @Test
