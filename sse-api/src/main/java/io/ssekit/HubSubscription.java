@@ -49,12 +49,12 @@ final class HubSubscription implements Subscription {
   private List<Pending> pending = new ArrayList<>();
   /** Reads of the history a catching-up stream makes before it gives up (about 10 s). */
   private static final int CATCH_UP_ATTEMPTS = 10;
-
-  private int attempts;
+  /** States of a wait for the sink to drain: see waitForDrain. */
   private static final int REGISTERING = 0;
   private static final int DRAINED_AT_ONCE = 1;
   private static final int WAITING = 2;
 
+  private int attempts;
   /** Restarts in place so far: a backlog being written stops at one (see writeBacklog). */
   private int restarts;
   /** Epochs this stream restarted away from; their late events are dropped. */

@@ -24,9 +24,10 @@ import java.util.concurrent.CompletionStage;
  *       queue waiting for a slow client, not for its writer, has room: a slow client never
  *       slows publishers (it falls behind and is ended, clause 3).</li>
  *   <li>A bounded queue says how much a long backlog may add to it ({@link #spare()}) and when
- *       it has handed everything to its client's connection ({@link #drained()}). The hub writes a replay, or the live
- *       events that waited for it, in pieces that fit: a stream whose client missed more than its
- *       queue holds still gets all of it, at the pace the client reads.</li>
+ *       it has handed everything to its client's connection ({@link #drained()}). The hub writes
+ *       a replay, or the live events that waited for it, in pieces that fit: a stream whose
+ *       client missed more than its queue holds still gets all of it, at the pace the client
+ *       reads.</li>
  * </ol>
  */
 public interface StreamSink {
@@ -67,9 +68,10 @@ public interface StreamSink {
 
   /**
    * A stage completed once nothing is queued any more (clause 6): everything was handed to the
-   * connection, not necessarily read yet. At once when the queue is empty or the sink is closed. It completes on the thread that wrote the last bytes, holding none of
-   * the sink's locks; what continues it should queue and return, not block. A sink that closes
-   * while the stage waits may leave it incomplete: its stream is over.
+   * connection, not necessarily read yet. At once when the queue is empty or the sink is closed.
+   * It completes on the thread that wrote the last bytes, holding none of the sink's locks; what
+   * continues it should queue and return, not block. A sink that closes while the stage waits
+   * may leave it incomplete: its stream is over.
    *
    * @return {@link #HAS_ROOM}, or a stage completed when the queue has emptied; never failed
    */
