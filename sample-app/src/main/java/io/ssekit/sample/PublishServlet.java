@@ -41,6 +41,14 @@ final class PublishServlet extends JsonServlet {
   /** Which endpoint this servlet serves. */
   enum Mode { SEND, PUBLISH }
 
+  /**
+   * How much of a body over the limit is read and dropped before the {@code 413} goes out. A
+   * client still sending when the server closes the connection would get a reset instead of the
+   * answer; past this much the connection is closed anyway, as Tomcat's {@code maxSwallowSize}
+   * does.
+   */
+  static final long MAX_SWALLOW_BYTES = 2L * 1024 * 1024;
+
   private final SseHub hub;
   private final Authenticator authenticator;
   private final Mode mode;
@@ -66,6 +74,9 @@ final class PublishServlet extends JsonServlet {
     SsePrincipal principal = ((AuthResult.Granted) decision).principal();
     byte[] body = readBody(request);
     if (body == null) {
+      if (!swallowRest(request)) {
+        response.setHeader("Connection", "close");
+      }
       JsonResponses.problem(response, 413, "too-large", "Body too large",
           "the body must be at most " + maxBodyBytes + " bytes");
       return;
@@ -161,7 +172,7 @@ final class PublishServlet extends JsonServlet {
     return new Event(topic, name, data.isTextual() ? data.asText() : data.toString());
   }
 
-  /** The body, or {@code null} when it is longer than the limit. */
+  /** The body, or {@code null} when it is longer than the limit (the rest is left unread). */
   private byte[] readBody(HttpServletRequest request) throws IOException {
     long declared = request.getContentLengthLong();
     if (declared > maxBodyBytes) {
@@ -169,16 +180,37 @@ final class PublishServlet extends JsonServlet {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
     byte[] buffer = new byte[8192];
-    try (InputStream in = request.getInputStream()) {
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        if (out.size() + n > maxBodyBytes) {
-          return null;
-        }
-        out.write(buffer, 0, n);
+    InputStream in = request.getInputStream();
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      if (out.size() + n > maxBodyBytes) {
+        return null;
       }
+      out.write(buffer, 0, n);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Reads and drops what is left of a body over the limit, up to {@link #MAX_SWALLOW_BYTES}.
+   * Answers whether it reached the end, so the connection can stay open.
+   */
+  private static boolean swallowRest(HttpServletRequest request) throws IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > MAX_SWALLOW_BYTES) {
+      return false;
+    }
+    byte[] buffer = new byte[8192];
+    InputStream in = request.getInputStream();
+    long dropped = 0;
+    int n;
+    while ((n = in.read(buffer)) >= 0) {
+      dropped += n;
+      if (dropped > MAX_SWALLOW_BYTES) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private record Event(String topic, String name, String data) {}
