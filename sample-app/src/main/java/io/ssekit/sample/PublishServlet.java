@@ -42,10 +42,9 @@ final class PublishServlet extends JsonServlet {
   enum Mode { SEND, PUBLISH }
 
   /**
-   * How much of a body over the limit is read and dropped before the {@code 413} goes out. A
-   * client still sending when the server closes the connection would get a reset instead of the
-   * answer; past this much the connection is closed anyway, as Tomcat's {@code maxSwallowSize}
-   * does.
+   * How much of a refused body is read and dropped before the answer goes out. A client still
+   * sending when the server closes the connection would get a reset instead of the answer; past
+   * this much the connection is closed anyway, as Tomcat's {@code maxSwallowSize} does.
    */
   static final long MAX_SWALLOW_BYTES = 2L * 1024 * 1024;
 
@@ -68,15 +67,14 @@ final class PublishServlet extends JsonServlet {
     AuthResult decision = authenticator.authenticate(ServletAuthRequest.of(request))
         .toCompletableFuture().join();
     if (decision instanceof AuthResult.Denied denied) {
+      dropRestOfBody(request, response);
       Problems.deny(response, denied);
       return;
     }
     SsePrincipal principal = ((AuthResult.Granted) decision).principal();
     byte[] body = readBody(request);
     if (body == null) {
-      if (!swallowRest(request)) {
-        response.setHeader("Connection", "close");
-      }
+      dropRestOfBody(request, response);
       JsonResponses.problem(response, 413, "too-large", "Body too large",
           "the body must be at most " + maxBodyBytes + " bytes");
       return;
@@ -192,25 +190,27 @@ final class PublishServlet extends JsonServlet {
   }
 
   /**
-   * Reads and drops what is left of a body over the limit, up to {@link #MAX_SWALLOW_BYTES}.
-   * Answers whether it reached the end, so the connection can stay open.
+   * Before a refusal: reads and drops what is left of the body, up to {@link #MAX_SWALLOW_BYTES},
+   * so a client still sending reads the answer; past that the connection is closed.
    */
-  private static boolean swallowRest(HttpServletRequest request) throws IOException {
-    long declared = request.getContentLengthLong();
-    if (declared > MAX_SWALLOW_BYTES) {
-      return false;
-    }
-    byte[] buffer = new byte[8192];
-    InputStream in = request.getInputStream();
-    long dropped = 0;
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      dropped += n;
-      if (dropped > MAX_SWALLOW_BYTES) {
-        return false;
+  private static void dropRestOfBody(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    if (request.getContentLengthLong() <= MAX_SWALLOW_BYTES) {
+      byte[] buffer = new byte[8192];
+      InputStream in = request.getInputStream();
+      long dropped = 0;
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        dropped += n;
+        if (dropped > MAX_SWALLOW_BYTES) {
+          break;
+        }
+      }
+      if (n < 0) {
+        return;
       }
     }
-    return true;
+    response.setHeader("Connection", "close");
   }
 
   private record Event(String topic, String name, String data) {}

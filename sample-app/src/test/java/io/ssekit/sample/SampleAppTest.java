@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ssekit.testkit.SseClient;
 import io.ssekit.testkit.SseClient.Event;
 import java.io.BufferedInputStream;
-import java.io.EOFException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -136,18 +134,17 @@ class SampleAppTest {
       OutputStream out = socket.getOutputStream();
       InputStream in = new BufferedInputStream(socket.getInputStream());
       for (int i = 0; i < 3; i++) {
-        out.write(("POST /publish HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
-            + "\r\nContent-Length: " + huge.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(RawHttp.postHead("/publish", huge.length));
         out.write(huge);
         out.flush();
-        String answer = readResponse(in);
+        String answer = RawHttp.readResponse(in);
         assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
         assertFalse(answer.toLowerCase(Locale.ROOT).contains("connection: close"), answer);
       }
       out.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      String health = readResponse(in);
+      String health = RawHttp.readResponse(in);
       assertTrue(health.startsWith("HTTP/1.1 200 "), health);
     }
   }
@@ -158,33 +155,13 @@ class SampleAppTest {
     long declared = SampleApp.MAX_BODY_BYTES + PublishServlet.MAX_SWALLOW_BYTES + 1;
     try (Socket socket = new Socket("127.0.0.1", app.port())) {
       socket.setSoTimeout((int) WAIT.toMillis());
-      socket.getOutputStream().write(("POST /publish HTTP/1.1\r\nHost: localhost\r\n"
-          + "Content-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(RawHttp.postHead("/publish", declared));
       InputStream in = new BufferedInputStream(socket.getInputStream());
-      String answer = readResponse(in);
+      String answer = RawHttp.readResponse(in);
       assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
       assertTrue(answer.toLowerCase(Locale.ROOT).contains("connection: close"), answer);
       assertEquals(-1, in.read(), "the server closed the connection");
     }
-  }
-
-  /** One HTTP/1.1 response with a {@code Content-Length}, head and body. */
-  static String readResponse(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (head.indexOf("\r\n\r\n") < 0) {
-      int b = in.read();
-      if (b < 0) {
-        throw new EOFException("connection closed after " + head.length() + " bytes: " + head);
-      }
-      head.append((char) b);
-    }
-    int length = 0;
-    for (String line : head.toString().split("\r\n")) {
-      if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring("content-length:".length()).trim());
-      }
-    }
-    return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 
   @Test

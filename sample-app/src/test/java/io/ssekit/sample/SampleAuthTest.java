@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import io.ssekit.testkit.SseClient;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -211,6 +213,23 @@ class SampleAuthTest {
           .contains("content-type: application/problem+json"), answer);
       assertFalse(answer.contains(reader.substring(reader.lastIndexOf('.') + 1)), answer);
       assertFalse(answer.contains("token"), answer);
+    }
+  }
+
+  @Test
+  void aLargePublishWithoutATokenGets401AndKeepsItsConnection() throws Exception {
+    byte[] body = ("{\"data\":\"" + "x".repeat(SampleApp.MAX_BODY_BYTES / 2) + "\"}")
+        .getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = new Socket("127.0.0.1", app.port())) {
+      socket.setSoTimeout((int) WAIT.toMillis());
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      for (int i = 0; i < 3; i++) {
+        socket.getOutputStream().write(RawHttp.postHead("/publish", body.length));
+        socket.getOutputStream().write(body);
+        String answer = RawHttp.readResponse(in);
+        assertTrue(answer.startsWith("HTTP/1.1 401 "), answer);
+        assertFalse(answer.toLowerCase(Locale.ROOT).contains("connection: close"), answer);
+      }
     }
   }
 
