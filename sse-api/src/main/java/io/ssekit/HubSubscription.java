@@ -489,7 +489,7 @@ final class HubSubscription implements Subscription {
       separator = ",";
     }
     json.append("]}");
-    return SseEncoder.encode(SseEvent.named(SseHub.RESET_EVENT, json.toString()));
+    return SseEncoder.encode(SseEvent.named(ProtocolEvents.RESET, json.toString()));
   }
 
   @Override

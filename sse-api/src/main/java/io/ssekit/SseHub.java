@@ -39,9 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>All methods are thread-safe and none blocks.
  */
 public final class SseHub implements AutoCloseable {
-  /** The event that tells a client it cannot get everything it missed. */
-  public static final String RESET_EVENT = "sse-reset";
-
   /** Default for {@link Builder#maxEventSize(int)}: 1 MiB of UTF-8 data. */
   public static final int DEFAULT_MAX_EVENT_SIZE = 1 << 20;
 

@@ -1,5 +1,6 @@
 package io.ssekit.servlet;
 
+import io.ssekit.ProtocolEvents;
 import io.ssekit.SseEncoder;
 import io.ssekit.SseEvent;
 import io.ssekit.spi.KeepAlivePolicy;
@@ -26,18 +27,6 @@ import org.slf4j.LoggerFactory;
  * warning, then the close (see {@link #expireAt}).
  */
 final class Connections {
-  /** The event every stream gets before the servlet stops. */
-  static final String SHUTDOWN_EVENT = "server-shutdown";
-
-  /** The event a client over the connection cap gets before the server closes its stream. */
-  static final String BUSY_EVENT = "sse-busy";
-
-  /** The event a stream gets shortly before its credentials expire. */
-  static final String EXPIRING_EVENT = "sse-token-expiring";
-
-  /** The event a stream ends with when its credentials expire. */
-  static final String EXPIRED_EVENT = "sse-token-expired";
-
   /** How long an expired stream may take to write its last bytes before it is cut off. */
   static final long EXPIRED_GRACE_MILLIS = 5000;
 
@@ -97,7 +86,7 @@ final class Connections {
   void add(SseConnection connection) {
     open.add(connection);
     if (stopping) {
-      connection.finishWith(closingFrame(SHUTDOWN_EVENT));
+      connection.finishWith(closingFrame(ProtocolEvents.SHUTDOWN));
     }
   }
 
@@ -112,9 +101,9 @@ final class Connections {
   }
 
   /**
-   * Warns {@code connection} {@code expiryWarning} before {@code expiresAt} with an {@value
-   * #EXPIRING_EVENT} event, whose data gives the instant and the seconds left, and ends it at
-   * {@code expiresAt} with a jittered {@code retry:} hint and {@value #EXPIRED_EVENT}; a stream
+   * Warns {@code connection} {@code expiryWarning} before {@code expiresAt} with an {@code
+   * sse-token-expiring} event, whose data gives the instant and the seconds left, and ends it at
+   * {@code expiresAt} with a jittered {@code retry:} hint and {@code sse-token-expired}; a stream
    * whose client does not take those last bytes within {@value #EXPIRED_GRACE_MILLIS} ms is cut
    * off. The tasks are cancelled when the stream ends first.
    */
@@ -124,7 +113,7 @@ final class Connections {
     later(connection, untilWarning, () -> {
       connection.offerOrEnd(expiringFrame(expiresAt));
       later(connection, Math.max(0, millisUntil(expiresAt)), () -> {
-        connection.finishWith(closingFrame(EXPIRED_EVENT));
+        connection.finishWith(closingFrame(ProtocolEvents.TOKEN_EXPIRED));
         // A client that stopped reading would hold the stream open past expiry: cut it off.
         later(connection, EXPIRED_GRACE_MILLIS, connection::closeAndComplete);
       });
@@ -151,7 +140,7 @@ final class Connections {
 
   private static byte[] expiringFrame(Instant expiresAt) {
     long secondsLeft = Math.max(0, (millisUntil(expiresAt) + 999) / 1000);
-    return SseEncoder.encode(SseEvent.named(EXPIRING_EVENT, "{\"expiresAt\":\"" + expiresAt
+    return SseEncoder.encode(SseEvent.named(ProtocolEvents.TOKEN_EXPIRING, "{\"expiresAt\":\"" + expiresAt
         + "\",\"expiresIn\":" + secondsLeft + "}"));
   }
 
@@ -189,7 +178,7 @@ final class Connections {
     }
     stopping = true;
     for (SseConnection connection : open) {
-      connection.finishWith(closingFrame(SHUTDOWN_EVENT));
+      connection.finishWith(closingFrame(ProtocolEvents.SHUTDOWN));
     }
     long deadline = System.nanoTime() + grace.toNanos();
     synchronized (this) {

@@ -1,5 +1,7 @@
 package io.ssekit.servlet;
 
+import io.ssekit.ProtocolEvents;
+
 /** How a stream request is answered when it cannot be served: beyond the cap, or at shutdown. */
 public enum OverloadPolicy {
   /**
@@ -7,7 +9,7 @@ public enum OverloadPolicy {
    * server-shutdown} while the servlet stops), then the stream ends. A browser's {@code EventSource} treats any other status as final; this way it
    * comes back by itself after the hint, with its {@code Last-Event-ID}. The default.
    */
-  SSE_BUSY("sse-busy"),
+  SSE_BUSY(ProtocolEvents.BUSY),
 
   /** {@code 503} with {@code Retry-After}: for clients that handle HTTP errors themselves. */
   SERVICE_UNAVAILABLE("503");

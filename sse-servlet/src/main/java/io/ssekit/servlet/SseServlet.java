@@ -1,6 +1,7 @@
 package io.ssekit.servlet;
 
 import io.ssekit.Cursor;
+import io.ssekit.ProtocolEvents;
 import io.ssekit.SseEncoder;
 import io.ssekit.SseHub;
 import io.ssekit.Topics;
@@ -186,12 +187,12 @@ public class SseServlet extends HttpServlet {
       return;
     }
     if (connections.isStopping()) {
-      comeBackLater(response, Connections.SHUTDOWN_EVENT, "shutting-down", "Server shutting down",
+      comeBackLater(response, ProtocolEvents.SHUTDOWN, "shutting-down", "Server shutting down",
           "this server is stopping; connect again");
       return;
     }
     if (!connections.tryReserve()) {
-      comeBackLater(response, Connections.BUSY_EVENT, "busy", "Too many streams",
+      comeBackLater(response, ProtocolEvents.BUSY, "busy", "Too many streams",
           "this server holds its maximum of " + options.maxConnections() + " streams");
       return;
     }
@@ -292,7 +293,7 @@ public class SseServlet extends HttpServlet {
     try {
       connection.attach(hub.subscribe(topics, lastEventId, connection));
     } catch (IllegalStateException closedHub) {
-      connection.finishWith(connections.closingFrame(Connections.SHUTDOWN_EVENT));
+      connection.finishWith(connections.closingFrame(ProtocolEvents.SHUTDOWN));
     }
   }
 
