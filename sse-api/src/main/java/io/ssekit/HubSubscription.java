@@ -4,63 +4,101 @@ import io.ssekit.internal.EncodedEvent;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
-import java.util.Collection;
 import java.util.TreeSet;
 
 /**
- * One stream inside the hub. It is registered for live events before the history is asked what
- * the client missed; live events that arrive meanwhile wait in {@code pending}. When the replay
- * arrives, the stream writes its start cursor, the reset notice if any, the replayed events, then
- * the pending ones, and from then on live events directly. Every event is checked against the
- * stream's position for its topic, so an event that is both replayed and live is written once.
+ * One stream inside the hub: its position in each of its topics, the backlog it still has to
+ * write, and its state machine. {@code docs/design.md} draws the machine; in short:
  *
- * <p>The replayed events and the pending ones form a backlog that may be larger than the sink's
- * queue: it is written in pieces that fit, each after the sink has drained the last (see {@link
- * StreamSink#drained()}), and live events keep waiting in {@code pending} until it is done.
+ * <pre>
+ *   STARTING ──history answers──▶ BACKLOG ──backlog written──▶ LIVE
+ *                                   ▲  │                        │
+ *                history answers ───┘  └──topics owed, or ──▶ CATCHING_UP ◀── fanout missed
+ *                                         a new epoch              ▲             topics, or a
+ *                                                                  └──────────── new epoch
+ *   any state ──ended by the hub, or closed by the application──▶ CLOSED
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>STARTING</b>: registered for live events; the history is asked what the client
+ *       missed. Live events wait in the backlog.</li>
+ *   <li><b>BACKLOG</b>: the start cursor (and {@code sse-reset}, if the client cannot have
+ *       everything) is written; then the backlog, the replayed events followed by the live ones
+ *       that waited, as the sink's credit allows. Live events join the end of the backlog.</li>
+ *   <li><b>LIVE</b>: live events are written as they come.</li>
+ *   <li><b>CATCHING_UP</b>: the history is asked again, for topics the fanout missed events of,
+ *       or for all topics when the history has a new epoch (it lost what it held). Live events
+ *       wait in the backlog.</li>
+ *   <li><b>CLOSED</b>: nothing more is written; final.</li>
+ * </ul>
+ *
+ * <p>Every event is checked against the stream's position for its topic, so one that is both
+ * replayed and live is written once. Transitions happen under this object's lock; what they
+ * cause outside the stream (a history read, the sink's {@code end()}, the release of the hub's
+ * registration) is returned as an action and run after the lock is released. The hub's answers
+ * and backlog turns run on the hub's own threads, never inside a caller's step; the only call
+ * that comes up from the sink is {@link #request}, which adds credit and hands the backlog to
+ * those threads.
  */
 final class HubSubscription implements Subscription {
   private static final System.Logger LOG = System.getLogger(SseHub.class.getName());
 
-  private enum State { STARTING, LIVE, CATCHING_UP, CLOSED }
+  /** Reads of the history a catching-up stream makes before it gives up (about 10 s). */
+  private static final int CATCH_UP_ATTEMPTS = 10;
+
+  /** The stream's states; see the class comment. */
+  enum State { STARTING, BACKLOG, LIVE, CATCHING_UP, CLOSED }
+
+  /** What a history read is for. */
+  private enum Read {
+    /** The stream's first read, after the client's cursor. */
+    START,
+    /** Topics the fanout missed events of, after the stream's positions. */
+    CATCH_UP,
+    /** Every topic again: the history has a new epoch. */
+    RESTART
+  }
 
   private final SseHub hub;
   private final SortedSet<String> topicSet;
   private final String[] topics;
-  private final long[] positions;
   private final StreamSink sink;
   private final Cursor requested;
   private final boolean malformed;
   private final int maxPending;
+  private final Runnable end = this::endNow;
+  private final Runnable drainTurn = this::drainTurn;
 
+  // Guarded by this.
   private State state = State.STARTING;
   private String epoch;
-  private List<Pending> pending = new ArrayList<>();
-  /** Reads of the history a catching-up stream makes before it gives up (about 10 s). */
-  private static final int CATCH_UP_ATTEMPTS = 10;
-  /** States of a wait for the sink to drain: see waitForDrain. */
-  private static final int REGISTERING = 0;
-  private static final int DRAINED_AT_ONCE = 1;
-  private static final int WAITING = 2;
-
-  private int attempts;
-  /** Restarts in place so far: a backlog being written stops at one (see writeBacklog). */
-  private int restarts;
+  private final long[] positions;
+  /** What is being written as credit allows: replayed events, or live events that waited. */
+  private ArrayDeque<Pending> backlog = new ArrayDeque<>();
+  /** Live events that arrived while the stream was not live, bounded by maxPending. */
+  private ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  /** Bytes the sink can take now (below zero after live events it took regardless). */
+  private long credit;
+  /** The most credit the sink has granted at once: with this much, its queue is empty. */
+  private long peak;
+  /** A backlog turn is queued on the hub's threads. */
+  private boolean turnQueued;
+  /** Topics the fanout missed events of while the stream was not live. */
+  private final Set<String> owed = new TreeSet<>();
   /** Epochs this stream restarted away from; their late events are dropped. */
   private final Set<String> retiredEpochs = new TreeSet<>();
-  /** Topics the fanout may have missed while this stream was starting or catching up. */
-  private final Set<String> owed = new TreeSet<>();
+  /** The read in flight, its cursor and the failed attempts so far. */
+  private Read reading;
+  private Cursor readFrom;
+  private int attempts;
 
   HubSubscription(SseHub hub, SortedSet<String> topics, StreamSink sink, Cursor requested,
       boolean malformed, int maxPending) {
@@ -79,207 +117,401 @@ final class HubSubscription implements Subscription {
     return topicSet;
   }
 
-  /** When the stream's sink can take more: see {@link StreamSink#room()}. */
-  CompletionStage<Void> room() {
-    return sink.room();
-  }
-
   @Override
   public synchronized boolean isOpen() {
     return state != State.CLOSED;
   }
 
-  /** A live event of one of this stream's topics. */
-  synchronized void deliver(StoredEvent event, EncodedEvent encoded) {
-    if (state == State.LIVE) {
-      write(event, encoded);
-    } else if (state == State.STARTING || state == State.CATCHING_UP) {
-      if (pending.size() >= maxPending) {
-        LOG.log(Level.DEBUG, "stream {0} ended: more than {1} live events while its replay was"
-            + " read", topicSet, maxPending);
-        end();
-        return;
-      }
-      pending.add(new Pending(event, encoded));
+  synchronized State state() {
+    return state;
+  }
+
+  // --- what comes in: the hub's start, live events, missed topics, credit, close ---
+
+  /** Asks the history what the client missed; the hub calls this once, after registering. */
+  void start() {
+    Runnable after;
+    synchronized (this) {
+      after = state == State.STARTING ? read(Read.START, requested) : null;
+    }
+    run(after);
+  }
+
+  /** A live event of one of this stream's topics, from the fanout. */
+  void deliver(StoredEvent event, EncodedEvent encoded) {
+    Runnable after;
+    synchronized (this) {
+      after = onLive(event, encoded);
+    }
+    if (after != null) {
+      run(after);
     }
   }
 
-  /**
-   * The history's answer, or its failure. A history that answers what the stream cannot use
-   * (a start without one of its topics, say) ends the stream rather than leave it waiting.
-   */
-  void started(Replay replay, Throwable failure) {
-    guarded(() -> start(replay, failure));
+  /** The fanout may have missed events of {@code missed}: catch them up from the history. */
+  void missed(Set<String> missed) {
+    Runnable after = null;
+    synchronized (this) {
+      switch (state) {
+        case LIVE -> {
+          Map<String, Long> at = positionMap(missed);
+          if (!at.isEmpty()) {
+            after = catchUp(at);
+          }
+        }
+        case STARTING, BACKLOG, CATCHING_UP -> owed.addAll(missed);
+        case CLOSED -> { }
+      }
+    }
+    run(after);
   }
 
-  /** Runs a step on an answer of the history; one that throws ends the stream. */
-  private void guarded(Runnable step) {
+  @Override
+  public void request(long bytes) {
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("request must be positive, was " + bytes);
+    }
+    boolean queueTurn;
+    synchronized (this) {
+      credit = credit + bytes < credit ? Long.MAX_VALUE : credit + bytes;
+      peak = Math.max(peak, credit);
+      queueTurn = state == State.BACKLOG && credit > 0 && !turnQueued;
+      turnQueued |= queueTurn;
+    }
+    if (queueTurn) {
+      hub.execute(drainTurn);
+    }
+  }
+
+  @Override
+  public void close() {
+    boolean wasOpen;
+    synchronized (this) {
+      wasOpen = closeLocked();
+    }
+    if (wasOpen) {
+      hub.release(this);
+    }
+  }
+
+  /** Ends the stream on the hub's side: closes it and tells the sink, once. */
+  void end() {
+    Runnable after;
+    synchronized (this) {
+      after = ended();
+    }
+    run(after);
+  }
+
+  // --- transitions; the caller holds this lock and runs the returned action after it ---
+
+  private Runnable onLive(StoredEvent event, EncodedEvent encoded) {
+    switch (state) {
+      case LIVE -> {
+        return switch (write(event, encoded)) {
+          case WRITTEN, SKIPPED -> null;
+          case NEW_EPOCH -> {
+            backlog.addFirst(new Pending(event, encoded));
+            yield restart(event.epoch());
+          }
+          case REFUSED -> ended();
+        };
+      }
+      case STARTING, BACKLOG, CATCHING_UP -> {
+        if (waiting.size() >= maxPending) {
+          LOG.log(Level.DEBUG, "stream {0} ended: more than {1} live events waited for its"
+              + " backlog", topicSet, maxPending);
+          return ended();
+        }
+        waiting.addLast(new Pending(event, encoded));
+        return null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /** A history read for {@code kind} from {@code from}; the stream waits for it. */
+  private Runnable read(Read kind, Cursor from) {
+    reading = kind;
+    readFrom = from;
+    Set<String> which = from == null || kind == Read.START ? topicSet : from.topics();
+    return () -> hub.replay(from, which).whenComplete((replay, failure) ->
+        hub.execute(() -> answered(kind, replay, failure)));
+  }
+
+  private Runnable catchUp(Map<String, Long> at) {
+    state = State.CATCHING_UP;
+    attempts = 0;
+    return read(Read.CATCH_UP, Cursor.of(epoch, at));
+  }
+
+  /** The history has a new epoch ({@code seen}): start again in place from what it holds. */
+  private Runnable restart(String seen) {
+    LOG.log(Level.DEBUG, "stream {0} restarts: history epoch changed to {1}", topicSet, seen);
+    state = State.CATCHING_UP;
+    attempts = 0;
+    return read(Read.RESTART, Cursor.of(epoch, positionMap(topicSet)));
+  }
+
+  /** The history's answer to a read, on the hub's threads. */
+  private void answered(Read kind, Replay replay, Throwable failure) {
+    Runnable after;
+    boolean streamEnded;
+    synchronized (this) {
+      if (state == State.CLOSED || reading != kind
+          || state != (kind == Read.START ? State.STARTING : State.CATCHING_UP)) {
+        return;
+      }
+      if (failure == null) {
+        after = applyOrEnd(kind, replay);
+      } else if (kind != Read.START && ++attempts < CATCH_UP_ATTEMPTS) {
+        Cursor from = readFrom;
+        after = () -> hub.schedule(() -> retry(kind, from), SseHub.backoffMillis(attempts));
+      } else {
+        // The client reconnects with its cursor and gets what the history answers then.
+        LOG.log(Level.DEBUG, "stream {0} ended: the history could not answer", topicSet);
+        after = ended();
+      }
+      streamEnded = state == State.CLOSED;
+    }
+    if (failure == null) {
+      hub.historyAnswered();
+    } else {
+      hub.historyFailed(failure, streamEnded);
+    }
+    run(after);
+  }
+
+  private void retry(Read kind, Cursor from) {
+    Runnable after;
+    synchronized (this) {
+      after = state == State.CATCHING_UP && reading == kind ? read(kind, from) : null;
+    }
+    run(after);
+  }
+
+  /** Applies an answer; one the stream cannot use (a start without a topic, say) ends it. */
+  private Runnable applyOrEnd(Read kind, Replay replay) {
     try {
-      step.run();
+      return apply(kind, replay);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "stream " + topicSet + " ended: " + e.getMessage(), e);
-      end();
+      return ended();
     }
   }
 
-  private synchronized void start(Replay replay, Throwable failure) {
-    if (state != State.STARTING) {
-      return;
+  private Runnable apply(Read kind, Replay replay) {
+    reading = null;
+    String answered = replay.start().epoch();
+    switch (kind) {
+      case START -> {
+        epoch = answered;
+        takePositions(replay);
+        startBeforeLiveEventsOfNewTopics(replay);
+        String reason = malformed ? ProtocolEvents.RESET_MALFORMED_ID
+            : requested != null && !requested.epoch().equals(epoch)
+                ? ProtocolEvents.RESET_UNKNOWN_EPOCH
+                : replay.complete() ? null : ProtocolEvents.RESET_GAP;
+        if (!offer(SseEncoder.idOnly(cursorText()))
+            || reason != null && !offer(resetFrame(reason, malformed ? topicSet : replay.incomplete()))) {
+          return ended();
+        }
+      }
+      case CATCH_UP -> {
+        if (!answered.equals(epoch)) {
+          return restart(answered);
+        }
+        if (!replay.complete()) {
+          // Goes on from where the history says, even below where the stream was: after the
+          // reset, an event there is new to the client (a history restored from older data
+          // reuses positions).
+          for (String topic : replay.incomplete()) {
+            positions[Arrays.binarySearch(topics, topic)] =
+                replay.start().position(topic).orElseThrow();
+          }
+          if (!offer(resetFrame(ProtocolEvents.RESET_GAP, replay.incomplete()))
+              || !offer(SseEncoder.idOnly(cursorText()))) {
+            return ended();
+          }
+        }
+      }
+      case RESTART -> {
+        String reason = !answered.equals(epoch) ? ProtocolEvents.RESET_UNKNOWN_EPOCH
+            : replay.complete() ? null : ProtocolEvents.RESET_GAP;
+        if (!answered.equals(epoch)) {
+          retiredEpochs.add(epoch);
+        }
+        epoch = answered;
+        takePositions(replay);
+        if (!offer(SseEncoder.idOnly(cursorText()))
+            || reason != null && !offer(resetFrame(reason, replay.incomplete()))) {
+          return ended();
+        }
+      }
     }
-    if (failure != null) {
-      LOG.log(Level.WARNING, "stream " + topicSet + " ended: the history could not answer", failure);
-      end();
-      return;
+    List<StoredEvent> replayed = replay.events();
+    for (int i = replayed.size() - 1; i >= 0; i--) {
+      backlog.addFirst(new Pending(replayed.get(i), null));
     }
-    epoch = replay.start().epoch();
-    for (int i = 0; i < topics.length; i++) {
-      positions[i] = replay.start().position(topics[i]).orElseThrow(() -> new IllegalStateException(
-          "history answered a start cursor without a requested topic"));
-    }
-    startBeforeLiveEventsOfNewTopics(replay);
-    if (!sink.offer(null, SseEncoder.idOnly(cursorText()))) {
-      end();
-      return;
-    }
-    String reason = resetReason(replay);
-    if (reason != null
-        && !sink.offer(null, resetFrame(reason, malformed ? topicSet : replay.incomplete()))) {
-      end();
-      return;
-    }
-    writeBacklog(replayed(replay), 0, this::goLive);
+    state = State.BACKLOG;
+    return drain();
   }
 
-  /**
-   * The fanout may have missed events of {@code missed} topics: reads them from the history
-   * after this stream's positions, and holds live events back meanwhile.
-   */
-  void catchUp(Set<String> missed) {
-    Cursor from;
+  /** A backlog turn on the hub's threads, once the sink granted credit. */
+  private void drainTurn() {
+    Runnable after;
     synchronized (this) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      if (state != State.LIVE) {
-        owed.addAll(missed);
-        return;
-      }
-      Map<String, Long> at = positionMap(missed);
-      if (at.isEmpty()) {
-        return;
-      }
-      state = State.CATCHING_UP;
-      pending = new ArrayList<>();
-      attempts = 0;
-      from = Cursor.of(epoch, at);
+      turnQueued = false;
+      after = state == State.BACKLOG ? drain() : null;
     }
-    readMissed(from, this::caughtUp);
+    run(after);
   }
 
   /**
-   * Reads {@code from}'s topics from the history for a stream that is catching up; a failed read
-   * (the history's store is briefly unreachable, as when it reconnects after the fanout did) is
-   * retried with growing pauses before {@code then} is told of the failure.
+   * Writes the backlog while the sink has credit for the next event (or has all it ever granted:
+   * an event larger than that goes out alone into an empty queue). When the backlog is done,
+   * topics owed a catch-up come first, while the live events that waited still wait: one of
+   * theirs written before would move the stream past what it missed. Then those live events,
+   * as the next backlog; then the stream is live.
    */
-  private void readMissed(Cursor from, BiConsumer<Replay, Throwable> then) {
-    hub.replay(from, from.topics()).whenComplete((replay, failure) -> {
-      int attempt;
-      synchronized (this) {
-        attempt = ++attempts;
+  private Runnable drain() {
+    while (true) {
+      Pending next = backlog.peekFirst();
+      if (next == null) {
+        if (!owed.isEmpty()) {
+          Map<String, Long> at = positionMap(owed);
+          owed.clear();
+          if (!at.isEmpty()) {
+            return catchUp(at);
+          }
+        }
+        if (waiting.isEmpty()) {
+          state = State.LIVE;
+          return null;
+        }
+        ArrayDeque<Pending> waited = waiting;
+        waiting = backlog;
+        backlog = waited;
+        continue;
       }
-      if (failure == null || attempt >= CATCH_UP_ATTEMPTS) {
-        guarded(() -> then.accept(replay, failure));
-      } else {
-        long pauseMillis = Math.min(2000, 50L << attempt);
-        CompletableFuture.runAsync(() -> readMissed(from, then),
-            CompletableFuture.delayedExecutor(pauseMillis, TimeUnit.MILLISECONDS));
+      switch (check(next.event())) {
+        case SKIPPED -> backlog.pollFirst();
+        case NEW_EPOCH -> {
+          return restart(next.event().epoch());
+        }
+        default -> {
+          EncodedEvent bytes = next.encoded() != null ? next.encoded() : EncodedEvent.of(next.event());
+          if (credit < sizeOf(bytes) && credit < peak) {
+            if (next.encoded() == null) {
+              backlog.pollFirst(); // encoded once, kept for the next turn
+              backlog.addFirst(new Pending(next.event(), bytes));
+            }
+            return null; // request() queues the next turn
+          }
+          backlog.pollFirst();
+          if (!emit(next.event(), bytes)) {
+            return ended();
+          }
+        }
       }
-    });
+    }
   }
 
-  private synchronized void caughtUp(Replay replay, Throwable failure) {
-    if (state != State.CATCHING_UP) {
-      return;
+  private enum Written { WRITTEN, SKIPPED, NEW_EPOCH, REFUSED }
+
+  /** Whether {@code event} is one to write, one the stream has, or one of a new epoch. */
+  private Written check(StoredEvent event) {
+    if (!event.epoch().equals(epoch)) {
+      // A late event of a history this stream has left, or the first of a new one.
+      return retiredEpochs.contains(event.epoch()) ? Written.SKIPPED : Written.NEW_EPOCH;
     }
-    if (failure != null) {
-      // The client reconnects with its cursor and gets what the history answers then.
-      LOG.log(Level.DEBUG, "stream {0} ended: could not catch up", topicSet);
-      end();
-      return;
+    int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
+    return i < 0 || event.position() <= positions[i] ? Written.SKIPPED : Written.WRITTEN;
+  }
+
+  /** Writes one event unless the stream has it already. */
+  private Written write(StoredEvent event, EncodedEvent encoded) {
+    Written checked = check(event);
+    if (checked != Written.WRITTEN) {
+      return checked;
     }
-    if (!replay.start().epoch().equals(epoch)) {
-      restartInPlace(null);
-      return;
+    return emit(event, encoded != null ? encoded : EncodedEvent.of(event))
+        ? Written.WRITTEN : Written.REFUSED;
+  }
+
+  /** Queues an event the stream does not have yet, moving its position. */
+  private boolean emit(StoredEvent event, EncodedEvent bytes) {
+    int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
+    positions[i] = event.position();
+    if (topics.length == 1) {
+      credit -= bytes.frame().length;
+      return sink.offer(null, bytes.frame());
     }
-    if (!replay.complete()) {
-      // Goes on from where the history says, even below where the stream was: after the reset,
-      // an event there is new to the client (a history restored from older data reuses them).
-      for (String topic : replay.incomplete()) {
-        int i = Arrays.binarySearch(topics, topic);
-        positions[i] = replay.start().position(topic).orElseThrow();
-      }
-      if (!sink.offer(null, resetFrame("gap", replay.incomplete()))
-          || !sink.offer(null, SseEncoder.idOnly(cursorText()))) {
-        end();
-        return;
-      }
-    }
-    writeBacklog(replayed(replay), 0, this::goLive);
+    byte[] id = SseEncoder.idField(cursorText());
+    credit -= id.length + bytes.body().length;
+    return sink.offer(id, bytes.body());
   }
 
   /**
-   * The history has a new epoch (it lost what it held): the stream starts again in place, as a
-   * reconnect with its cursor would, with {@code sse-reset} and what the history holds now. Live
-   * events wait meanwhile; {@code first} is one that arrived of the new epoch.
+   * At least what {@link #emit} queues for {@code bytes}: with several topics, the id field of
+   * the cursor, whose position for the event's topic may grow by up to 19 digits.
    */
-  private void restartInPlace(Pending first) {
-    state = State.CATCHING_UP;
-    restarts++;
-    if (pending == null) {
-      pending = new ArrayList<>();
-    }
-    if (first != null) {
-      pending.add(first);
-    }
-    attempts = 0;
-    readMissed(Cursor.of(epoch, positionMap()), this::restarted);
+  private int sizeOf(EncodedEvent bytes) {
+    return topics.length == 1
+        ? bytes.frame().length
+        : bytes.body().length + cursorText().length() + "id: \n".length() + 19;
   }
 
-  private synchronized void restarted(Replay replay, Throwable failure) {
-    if (state != State.CATCHING_UP) {
-      return;
+  private boolean offer(byte[] frame) {
+    credit -= frame.length;
+    return sink.offer(null, frame);
+  }
+
+  /** Closes the stream from the hub's side: the action tells the sink, once. */
+  private Runnable ended() {
+    return closeLocked() ? end : null;
+  }
+
+  private boolean closeLocked() {
+    if (state == State.CLOSED) {
+      return false;
     }
-    if (failure != null) {
-      LOG.log(Level.DEBUG, "stream {0} ended: could not restart on the new history", topicSet);
-      end();
-      return;
+    state = State.CLOSED;
+    backlog.clear();
+    waiting.clear();
+    owed.clear();
+    reading = null;
+    return true;
+  }
+
+  /** After {@link #ended()}: outside the lock, the sink's end and the hub's release. */
+  private void endNow() {
+    try {
+      sink.end();
+    } finally {
+      hub.release(this);
     }
-    String reason = replay.start().epoch().equals(epoch)
-        ? (replay.complete() ? null : "gap") : "unknown-epoch";
-    if (!replay.start().epoch().equals(epoch)) {
-      retiredEpochs.add(epoch);
+  }
+
+  private static void run(Runnable action) {
+    if (action != null) {
+      action.run();
     }
-    epoch = replay.start().epoch();
+  }
+
+  // --- positions ---
+
+  private void takePositions(Replay replay) {
     for (int i = 0; i < topics.length; i++) {
-      positions[i] = replay.start().position(topics[i]).orElseThrow();
+      positions[i] = replay.start().position(topics[i]).orElseThrow(() ->
+          new IllegalStateException("history answered a start cursor without a requested topic"));
     }
-    if (!sink.offer(null, SseEncoder.idOnly(cursorText()))
-        || reason != null && !sink.offer(null, resetFrame(reason, replay.incomplete()))) {
-      end();
-      return;
-    }
-    writeBacklog(replayed(replay), 0, () -> {
-      pending.removeIf(live -> !live.event().epoch().equals(epoch));
-      goLive();
-    });
-  }
-
-  private Map<String, Long> positionMap() {
-    return positionMap(topicSet);
   }
 
   /** This stream's positions of those of its topics that are in {@code which}. */
-  private Map<String, Long> positionMap(Set<String> which) {
+  private Map<String, Long> positionMap(Collection<String> which) {
     Map<String, Long> at = new TreeMap<>();
     for (int i = 0; i < topics.length; i++) {
       if (which.contains(topics[i])) {
@@ -290,117 +522,14 @@ final class HubSubscription implements Subscription {
   }
 
   /**
-   * Writes the live events that waited, then takes live events directly; but first catches up
-   * the topics the fanout said were missed meanwhile, with every live event still waiting: one
-   * of theirs written before would move the stream past what it missed.
-   */
-  private void goLive() {
-    if (!owed.isEmpty()) {
-      Map<String, Long> at = positionMap(owed);
-      owed.clear();
-      if (!at.isEmpty()) {
-        state = State.CATCHING_UP;
-        attempts = 0;
-        Cursor from = Cursor.of(epoch, at);
-        // Reads the history on another thread's completion; never blocks this one.
-        CompletableFuture.runAsync(() -> readMissed(from, this::caughtUp));
-        return;
-      }
-    }
-    if (!pending.isEmpty()) {
-      // Those that waited go first; any that arrive while they are written wait behind them.
-      List<Pending> waiting = pending;
-      pending = new ArrayList<>();
-      writeBacklog(waiting, 0, this::goLive);
-      return;
-    }
-    pending = null;
-    state = State.LIVE;
-  }
-
-  /**
-   * Writes {@code backlog} from {@code from} on, then runs {@code then}; the caller holds this
-   * lock. An event that does not fit the sink's queue now waits until the sink has drained, and
-   * the rest is written then; live events wait in {@code pending} meanwhile. An event of a new
-   * epoch among them restarts the stream in place, which replays the rest.
-   */
-  private void writeBacklog(List<Pending> backlog, int from, Runnable then) {
-    if (state == State.CLOSED) {
-      return;
-    }
-    int restartsBefore = restarts;
-    for (int i = from; i < backlog.size(); i++) {
-      Pending item = backlog.get(i);
-      EncodedEvent encoded =
-          item.encoded() != null ? item.encoded() : EncodedEvent.of(item.event());
-      if (bytesOf(encoded) > sink.spare() && waitForDrain(backlog, i, then)) {
-        return;
-      }
-      if (!write(item.event(), encoded)) {
-        return;
-      }
-      if (restarts != restartsBefore) {
-        // The restart reads the history after the rest of these were added to it: what it
-        // replays covers them. Those still new when it is done go out after it; once it has gone
-        // live (a history that answered at once), none is.
-        if (pending != null) {
-          pending.addAll(backlog.subList(i + 1, backlog.size()));
-        }
-        return;
-      }
-    }
-    then.run();
-  }
-
-  private synchronized void resumeBacklog(List<Pending> backlog, int from, Runnable then) {
-    writeBacklog(backlog, from, then);
-  }
-
-  /**
-   * Goes on with {@code backlog} from {@code from} once the sink has drained; {@code false} when
-   * it has already (the caller writes on at once, instead of calling itself back).
-   */
-  private boolean waitForDrain(List<Pending> backlog, int from, Runnable then) {
-    AtomicInteger registration = new AtomicInteger(REGISTERING);
-    sink.drained().thenRun(() -> {
-      if (!registration.compareAndSet(REGISTERING, DRAINED_AT_ONCE)) {
-        guarded(() -> resumeBacklog(backlog, from, then));
-      }
-    });
-    return registration.compareAndSet(REGISTERING, WAITING);
-  }
-
-  /**
-   * At least what {@link #write} queues for {@code encoded}: with several topics, the id field
-   * of the cursor, whose position for the event's topic may grow by up to 19 digits.
-   */
-  private int bytesOf(EncodedEvent encoded) {
-    return topics.length == 1
-        ? encoded.frame().length
-        : encoded.body().length + cursorText().length() + "id: \n".length() + 19;
-  }
-
-  /** The replayed events as a backlog, each encoded when it is written. */
-  private static List<Pending> replayed(Replay replay) {
-    List<Pending> backlog = new ArrayList<>(replay.events().size());
-    for (StoredEvent event : replay.events()) {
-      backlog.add(new Pending(event, null));
-    }
-    return backlog;
-  }
-
-  /**
    * A topic the client had no position for starts at the history's head when the replay was
    * read. A history that answers late may count in its head events published after this stream
    * was registered; they came live meanwhile, and the stream starts just before the first of
    * them, so that every event published after {@code subscribe} returned is written.
    */
   private void startBeforeLiveEventsOfNewTopics(Replay replay) {
-    if (pending.isEmpty()) {
-      return;
-    }
     boolean[] seen = new boolean[topics.length];
-    for (Pending live : pending) {
+    for (Pending live : waiting) {
       StoredEvent event = live.event();
       int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
       if (i < 0 || seen[i] || !event.epoch().equals(epoch)
@@ -414,66 +543,6 @@ final class HubSubscription implements Subscription {
         positions[i] = event.position() - 1;
       }
     }
-  }
-
-  @Override
-  public void close() {
-    synchronized (this) {
-      if (state == State.CLOSED) {
-        return;
-      }
-      state = State.CLOSED;
-      pending = null;
-    }
-    hub.unregister(this);
-  }
-
-  /** Ends the stream on the hub's side: closes and tells the sink. */
-  void end() {
-    boolean wasOpen;
-    synchronized (this) {
-      wasOpen = state != State.CLOSED;
-    }
-    if (wasOpen) {
-      close();
-      sink.end();
-    }
-  }
-
-  /** Writes one event unless the stream has it already; answers whether the stream goes on. */
-  private boolean write(StoredEvent event, EncodedEvent encoded) {
-    if (!event.epoch().equals(epoch)) {
-      if (retiredEpochs.contains(event.epoch())) {
-        return true; // a late event of a history this stream has already left
-      }
-      // The history has a new epoch: this stream's positions mean nothing there.
-      LOG.log(Level.DEBUG, "stream {0} restarts: history epoch changed to {1}", topicSet,
-          event.epoch());
-      restartInPlace(new Pending(event, encoded));
-      return true;
-    }
-    int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
-    if (i < 0 || event.position() <= positions[i]) {
-      return true;
-    }
-    positions[i] = event.position();
-    boolean queued = topics.length == 1
-        ? sink.offer(null, encoded.frame())
-        : sink.offer(SseEncoder.idField(cursorText()), encoded.body());
-    if (!queued) {
-      end();
-    }
-    return queued;
-  }
-
-  private String resetReason(Replay replay) {
-    if (malformed) {
-      return "malformed-id";
-    }
-    if (requested != null && !requested.epoch().equals(epoch)) {
-      return "unknown-epoch";
-    }
-    return replay.complete() ? null : "gap";
   }
 
   private String cursorText() {
@@ -498,9 +567,8 @@ final class HubSubscription implements Subscription {
   }
 
   /**
-   * An event of a backlog: a live one that arrived while the stream's replay was read, with its
-   * shared encoding, or a replayed one, encoded ({@code null}) when written.
+   * An event to write: a live one with its shared encoding, or a replayed one, encoded ({@code
+   * null}) when it is reached.
    */
   private record Pending(StoredEvent event, EncodedEvent encoded) {}
-
 }

@@ -1,7 +1,7 @@
 package io.ssekit;
 
 import io.ssekit.internal.EncodedEvent;
-import io.ssekit.internal.OrderedStripes;
+import io.ssekit.internal.OwnedThreads;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.EventHistoryProvider;
 import io.ssekit.spi.Fanout;
@@ -20,6 +20,11 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The in-process centre of ssekit: topics, their local streams, and the publish path.
@@ -28,15 +33,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link EventHistory}, which assigns its id, then hands it to the {@link Fanout}, which brings it
  * to every instance's hub; each hub encodes it once and queues the same bytes on each local
  * stream of the topic. Events of one topic are appended and fanned out one after another, so
- * every stream receives them in id order.
+ * every stream receives them in id order; a topic that waits (for its history, say) never holds
+ * another topic back.
  *
  * <p><b>Streams.</b> {@link #subscribe} registers a stream for live events first, then asks the
  * history what the client missed since its {@code Last-Event-ID}. The stream gets, in this
  * order: an {@code id:} line with its start cursor, an {@code sse-reset} event if the client
  * cannot get everything it missed, the missed events, then live events, with none lost or
- * written twice at the seam.
+ * written twice at the seam ({@code docs/protocol.md}).
  *
- * <p>All methods are thread-safe and none blocks.
+ * <p><b>Threads.</b> Data flows one way: publish, history, fanout, hub, sink. The hub's own
+ * steps (a history's answers, backlogs written as sinks grant credit, catch-up retries, the
+ * release of closed streams' registrations) run on the hub's threads, {@code
+ * ssekit-hub-<name>-<n>}, which it owns and stops in {@link #close()}. {@code docs/design.md}
+ * describes the path and the states of a stream.
+ *
+ * <p>All methods are thread-safe; none blocks except {@link #close()}, which waits up to a
+ * second for the hub's threads to stop.
  */
 public final class SseHub implements AutoCloseable {
   /** Default for {@link Builder#maxEventSize(int)}: 1 MiB of UTF-8 data. */
@@ -46,14 +59,20 @@ public final class SseHub implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_EVENTS = 10_000;
 
   private static final System.Logger LOG = System.getLogger(SseHub.class.getName());
+  private static final AtomicInteger NUMBERS = new AtomicInteger();
 
   private final EventHistory history;
   private final Fanout fanout;
   private final int maxEventSize;
   private final int maxPendingEvents;
-  private final OrderedStripes publishOrder = new OrderedStripes(64);
+  private final PublishGate gate = new PublishGate();
+  private final TopicLanes lanes = new TopicLanes();
+  private final TopicLanes fanoutCalls = new TopicLanes();
   private final ConcurrentHashMap<String, TopicStreams> topics = new ConcurrentHashMap<>();
   private final Set<HubSubscription> streams = ConcurrentHashMap.newKeySet();
+  private final OwnedThreads threads;
+  private final ScheduledThreadPoolExecutor executor;
+  private final AtomicReference<Outage> outage = new AtomicReference<>();
   private volatile boolean closed;
 
   private SseHub(Builder builder) {
@@ -61,10 +80,13 @@ public final class SseHub implements AutoCloseable {
     this.fanout = builder.fanout != null ? builder.fanout : Fanout.local();
     this.maxEventSize = builder.maxEventSize;
     this.maxPendingEvents = builder.maxPendingEvents;
+    this.threads = new OwnedThreads("hub", Integer.toString(NUMBERS.incrementAndGet()));
+    this.executor = new ScheduledThreadPoolExecutor(2, threads);
+    executor.setRemoveOnCancelPolicy(true);
     fanout.start(new Fanout.Listener() {
       @Override
-      public CompletionStage<Void> onEvent(StoredEvent event) {
-        return dispatch(event);
+      public void onEvent(StoredEvent event) {
+        dispatch(event);
       }
 
       @Override
@@ -79,11 +101,6 @@ public final class SseHub implements AutoCloseable {
     return new Builder();
   }
 
-  /** The history streams replay from. */
-  public EventHistory history() {
-    return history;
-  }
-
   /** Publishes an unnamed event (dispatched as {@code message}); see {@link #publish(String, String, String)}. */
   public CompletionStage<String> publish(String topic, String data) {
     return publish(topic, null, data);
@@ -93,11 +110,12 @@ public final class SseHub implements AutoCloseable {
    * Publishes an event to every stream of {@code topic}, on every instance. May be called from any
    * thread; never blocks.
    *
-   * <p>Publishes of one topic run one after another, and with the local fanout each completes
-   * only when this instance's streams have room (see {@link StreamSink#room()}): a publisher that
-   * waits for each stage goes at the pace at which streams are written. One that does not wait
-   * leaves its events queued in memory until their turn. The stage may complete on a thread that
-   * writes streams: code that continues it should not block.
+   * <p>Publishes of one topic run one after another. While a registered {@link PublishPace} says
+   * the threads that write streams are behind, new publishes wait, in the order they came, before
+   * they start (see {@link #pacedBy}): a publisher that waits for each stage goes at the pace at
+   * which streams are written; one that does not wait leaves its events queued in memory until
+   * their turn. The stage may complete on a thread that writes streams or on a history's or
+   * fanout's thread: code that continues it should not block.
    *
    * @param topic a valid topic name (see {@link Topics})
    * @param name the event name, or {@code null} for the default {@code message}
@@ -119,12 +137,26 @@ public final class SseHub implements AutoCloseable {
           + maxEventSize + " bytes");
     }
     requireOpen();
-    return publishOrder.submit(topic, () -> history.append(topic, name, data)
-        .thenCompose(stored -> fanout.publish(stored).thenApply(done -> stored.id())));
+    return gate.admit(() -> lanes.submit(topic, () -> history.append(topic, name, data)
+        .thenCompose(stored -> fanout.publish(stored).thenApply(done -> stored.id()))));
   }
 
   /**
-   * Opens a stream of {@code topics} for {@code sink}, resuming after {@code lastEventId}.
+   * Holds new publishes back while {@code pace} is behind; a servlet registers the pace of the
+   * threads that write its streams. Several paces may be registered: a publish waits until none
+   * is behind.
+   *
+   * @return closing it removes the pace (and lets publishes that waited for it go on)
+   */
+  public AutoCloseable pacedBy(PublishPace pace) {
+    Objects.requireNonNull(pace, "pace");
+    Runnable remove = gate.add(pace);
+    return remove::run;
+  }
+
+  /**
+   * Opens a stream of {@code topics} for {@code sink}, resuming after {@code lastEventId}. The
+   * sink's {@link StreamSink#onSubscribe} is called first, on this thread.
    *
    * @param topics 1 to {@link Cursor#MAX_TOPICS} valid topic names
    * @param lastEventId the client's {@code Last-Event-ID}, or {@code null}; a malformed or stale
@@ -146,16 +178,24 @@ public final class SseHub implements AutoCloseable {
     }
     HubSubscription stream =
         new HubSubscription(this, topicSet, sink, cursor, malformed, maxPendingEvents);
+    sink.onSubscribe(stream);
+    if (!stream.isOpen()) {
+      return stream;
+    }
     streams.add(stream);
     CompletableFuture<?>[] ready = new CompletableFuture<?>[topicSet.size()];
     int i = 0;
     for (String topic : topicSet) {
       ready[i++] = register(topic, stream);
     }
-    Cursor after = cursor;
-    CompletableFuture.allOf(ready)
-        .thenCompose(registered -> replay(after, topicSet))
-        .whenComplete(stream::started);
+    CompletableFuture.allOf(ready).whenComplete((registered, failure) -> {
+      if (failure != null) {
+        LOG.log(Level.DEBUG, "stream {0} ended: the fanout could not subscribe", topicSet);
+        stream.end();
+      } else {
+        stream.start();
+      }
+    });
     if (closed) {
       stream.end();
     }
@@ -179,8 +219,8 @@ public final class SseHub implements AutoCloseable {
   }
 
   /**
-   * Ends every stream (their sinks get {@link StreamSink#end()}), then closes the fanout and the
-   * history. Idempotent.
+   * Ends every stream (their sinks get {@link StreamSink#end()}), closes the fanout and the
+   * history, and stops the hub's threads, waiting up to a second for them. Idempotent.
    */
   @Override
   public void close() {
@@ -193,47 +233,45 @@ public final class SseHub implements AutoCloseable {
     }
     closeQuietly(fanout);
     closeQuietly(history);
+    executor.shutdownNow();
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (!executor.awaitTermination(1, TimeUnit.SECONDS) || !threads.awaitExit(1000)) {
+        LOG.log(Level.WARNING, "the hub's threads did not stop within 1 s");
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
-  /**
-   * Receives every event the fanout delivers and queues it on the topic's local streams.
-   *
-   * @return when those streams can take more (see {@link StreamSink#room()})
-   */
-  private CompletionStage<Void> dispatch(StoredEvent event) {
+  /** Queues the fanout's event on the topic's local streams, encoded once. */
+  private void dispatch(StoredEvent event) {
     TopicStreams streamsOfTopic = topics.get(event.topic());
     if (streamsOfTopic == null) {
-      return StreamSink.HAS_ROOM;
+      return;
     }
     EncodedEvent encoded = null;
-    CompletionStage<Void> room = StreamSink.HAS_ROOM;
     for (HubSubscription stream : streamsOfTopic.streams) {
       if (encoded == null) {
         encoded = EncodedEvent.of(event);
       }
       try {
         stream.deliver(event, encoded);
-        room = both(room, stream.room());
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "delivery to " + stream + " failed; it is ended", e);
         stream.end();
       }
     }
-    return room;
   }
 
-  /** Completed when both are; the streams of one writer share one stage, so this rarely combines. */
-  private static CompletionStage<Void> both(CompletionStage<Void> a, CompletionStage<Void> b) {
-    if (b == StreamSink.HAS_ROOM || b == a) {
-      return a;
-    }
-    if (a == StreamSink.HAS_ROOM) {
-      return b;
-    }
-    return a.thenCombine(b, (x, y) -> null);
-  }
-
-  /** Brings every local stream of {@code missed} topics up to date from the history. */
+  /**
+   * Brings every local stream of {@code missed} topics up to date from the history; one stream
+   * that fails never keeps the others from catching up, and nothing is thrown to the fanout.
+   */
   private void catchUp(Set<String> missed) {
     Map<HubSubscription, Set<String>> affected = new HashMap<>();
     for (String topic : missed) {
@@ -244,14 +282,27 @@ public final class SseHub implements AutoCloseable {
         }
       }
     }
-    affected.forEach(HubSubscription::catchUp);
+    affected.forEach((stream, topicsOfStream) -> {
+      try {
+        stream.missed(topicsOfStream);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "catching up " + stream + " failed; it is ended", e);
+        stream.end();
+      }
+    });
   }
 
+  /**
+   * Adds {@code stream} to the streams of {@code topic}; the first one subscribes the fanout.
+   * The fanout's subscribe and unsubscribe calls of one topic run one after another, in the
+   * order the topic's first stream came and its last one went (Fanout clause 6).
+   */
   private CompletableFuture<Void> register(String topic, HubSubscription stream) {
     TopicStreams registered = topics.compute(topic, (t, existing) -> {
       TopicStreams current = existing;
       if (current == null || current.ready.isCompletedExceptionally()) {
-        current = new TopicStreams(current, fanoutSubscribe(t));
+        current = new TopicStreams(current,
+            fanoutCalls.submit(t, () -> fanoutSubscribe(t)).toCompletableFuture());
       }
       current.streams.add(stream);
       return current;
@@ -259,8 +310,15 @@ public final class SseHub implements AutoCloseable {
     return registered.ready;
   }
 
-  void unregister(HubSubscription stream) {
-    streams.remove(stream);
+  /**
+   * Forgets a closed stream, at once; the fanout subscription of a topic whose last stream this
+   * was ends on the hub's threads. Callable under any lock: nothing of the fanout's runs on the
+   * caller's thread.
+   */
+  void release(HubSubscription stream) {
+    if (!streams.remove(stream)) {
+      return;
+    }
     for (String topic : stream.topics()) {
       topics.computeIfPresent(topic, (t, existing) -> {
         existing.streams.remove(stream);
@@ -268,10 +326,7 @@ public final class SseHub implements AutoCloseable {
           return existing;
         }
         if (!closed) {
-          fanout.unsubscribe(t).exceptionally(e -> {
-            LOG.log(Level.WARNING, "fanout could not unsubscribe topic " + t, e);
-            return null;
-          });
+          fanoutCalls.submit(t, () -> fanoutUnsubscribe(t));
         }
         return null;
       });
@@ -286,12 +341,106 @@ public final class SseHub implements AutoCloseable {
     }
   }
 
-  /** The history's replay; a history that throws answers a failed stage instead. */
+  /** Unsubscribes {@code topic} on the hub's threads; completes when the fanout has answered. */
+  private CompletableFuture<Void> fanoutUnsubscribe(String topic) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    boolean queued = execute(() -> {
+      try {
+        fanout.unsubscribe(topic).whenComplete((ok, failure) -> {
+          if (failure != null) {
+            LOG.log(Level.WARNING, "fanout could not unsubscribe topic " + topic, failure);
+          }
+          done.complete(null);
+        });
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "fanout could not unsubscribe topic " + topic, e);
+        done.complete(null);
+      }
+    });
+    if (!queued) {
+      done.complete(null); // the hub is closed, and its fanout with it
+    }
+    return done;
+  }
+
+  /** The history's replay; a history that throws, or answers nothing, answers a failed stage. */
   CompletionStage<Replay> replay(Cursor after, Set<String> topicSet) {
     try {
-      return history.replay(after, topicSet);
+      CompletionStage<Replay> answer = history.replay(after, topicSet);
+      return answer != null ? answer : CompletableFuture.failedFuture(
+          new IllegalStateException("the history answered no stage to replay"));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Runs {@code step} on the hub's threads; {@code false} (dropped) once the hub is closed. */
+  boolean execute(Runnable step) {
+    return schedule(step, 0);
+  }
+
+  /**
+   * Runs {@code step} on the hub's threads in {@code millis}; {@code false} (dropped) once the
+   * hub is closed. A step that throws is logged; the threads go on.
+   */
+  boolean schedule(Runnable step, long millis) {
+    Runnable guarded = () -> {
+      try {
+        step.run();
+      } catch (RuntimeException | Error e) {
+        LOG.log(Level.WARNING, "a step of the hub failed", e);
+      }
+    };
+    try {
+      if (millis <= 0) {
+        executor.execute(guarded);
+      } else {
+        executor.schedule(guarded, millis, TimeUnit.MILLISECONDS);
+      }
+      return true;
+    } catch (RejectedExecutionException closing) {
+      return false; // the hub is closed: every stream has ended
+    }
+  }
+
+  /** The pause before attempt {@code attempt + 1} of something that failed: 100 ms doubling to 2 s. */
+  static long backoffMillis(int attempt) {
+    return Math.min(2000, 50L << Math.min(attempt, 6));
+  }
+
+  /**
+   * The history failed to answer a stream. The first failure of an outage is logged, once; the
+   * outage counts the streams it ended.
+   */
+  void historyFailed(Throwable failure, boolean streamEnded) {
+    Outage now = outage.get();
+    if (now == null) {
+      Outage started = new Outage(System.nanoTime());
+      if (outage.compareAndSet(null, started)) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException
+            && failure.getCause() != null ? failure.getCause() : failure;
+        LOG.log(Level.WARNING, "the history cannot answer streams ({0}); streams that start or"
+            + " catch up meanwhile end, and their clients come back", cause.toString());
+        now = started;
+      } else {
+        now = outage.get();
+      }
+    }
+    if (streamEnded && now != null) {
+      now.streamsEnded.incrementAndGet();
+    }
+  }
+
+  /** The history answered: ends an outage, logging its length and the streams it ended. */
+  void historyAnswered() {
+    if (outage.get() == null) {
+      return;
+    }
+    Outage ended = outage.getAndSet(null);
+    if (ended != null) {
+      LOG.log(Level.INFO, "the history answers streams again after {0} ms; {1} streams ended"
+          + " meanwhile", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ended.startNanos),
+          ended.streamsEnded.get());
     }
   }
 
@@ -331,6 +480,16 @@ public final class SseHub implements AutoCloseable {
       }
     }
     return bytes;
+  }
+
+  /** An outage of the history: since when, and how many streams it ended. */
+  private static final class Outage {
+    final long startNanos;
+    final AtomicInteger streamsEnded = new AtomicInteger();
+
+    Outage(long startNanos) {
+      this.startNanos = startNanos;
+    }
   }
 
   /** The local streams of one topic and the fanout subscription that feeds them. */

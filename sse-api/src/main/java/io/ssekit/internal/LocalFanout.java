@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@link Fanout#local()}: delivers on the publishing thread, to this process only; {@code publish}
- * completes when the listener says the local streams can take more.
+ * completes once the listener has queued the event on the local streams.
  */
 public final class LocalFanout implements Fanout {
   private static final System.Logger LOG = System.getLogger(LocalFanout.class.getName());
@@ -48,12 +48,11 @@ public final class LocalFanout implements Fanout {
       return CompletableFuture.failedFuture(new IllegalStateException("fanout not started"));
     }
     try {
-      // Completes when the local streams can take more: publishers go at the writers' pace.
-      return current.onEvent(event);
+      current.onEvent(event);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "fanout listener failed on an event of topic " + event.topic(), e);
-      return DONE;
     }
+    return DONE;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.ssekit.spi;
 
-import io.ssekit.StreamSink;
 import io.ssekit.internal.LocalFanout;
 import java.util.Objects;
 import java.util.Set;
@@ -33,9 +32,9 @@ import java.util.function.Consumer;
  *   <li><b>Unsubscribe.</b> After {@link #unsubscribe(String)} the fanout may stop delivering
  *       that topic; subscribe and unsubscribe of one topic take effect in call order.</li>
  *   <li><b>Non-blocking.</b> No method blocks its caller; {@code publish} completes when the
- *       event has been handed to the transport, and fails its stage when it cannot be. A fanout
- *       that calls the listener on the publishing thread completes it only when the listener's
- *       answer completes (see {@link Listener#onEvent}).</li>
+ *       event has been handed to the transport (a fanout that calls the listener on the
+ *       publishing thread: once the listener has returned), and fails its stage when it cannot
+ *       be.</li>
  *   <li><b>Close.</b> After {@link #close()} the listener is not called again and
  *       {@code publish} answers a stage failed with {@link IllegalStateException}; {@code close}
  *       is idempotent.</li>
@@ -59,33 +58,24 @@ public interface Fanout extends AutoCloseable {
   interface Listener {
     /**
      * Called for each delivered event. Must not block: the hub only hands the event's bytes to
-     * its local subscribers' queues.
-     *
-     * @return a stage completed when the local streams can take more events: at once, unless
-     *     the threads that write them are behind (the server is short of CPU; a slow client
-     *     never delays it). A fanout that delivers on the publishing thread, like {@link
-     *     #local()}, completes {@code publish} with it, so that publishers go at the pace at
-     *     which streams are written instead of overflowing their queues. A fanout that delivers
-     *     from a transport of its own has no publisher to slow down and ignores it. Never
-     *     {@code null}, never failed.
+     * its local streams' queues. Nothing comes back: the fanout has done its part once the
+     * listener returns.
      */
-    CompletionStage<Void> onEvent(StoredEvent event);
+    void onEvent(StoredEvent event);
 
     /**
      * Says that events of {@code topics} may have been published without reaching this
      * instance (the transport was cut off), and that the fanout is subscribed to them again.
      * The hub brings its streams of those topics up to date from the history: each gets what it
-     * missed, or {@code sse-reset} where the history no longer holds it. Must not block.
+     * missed, or {@code sse-reset} where the history no longer holds it. Must not block, and
+     * never throws.
      */
     default void onMissed(Set<String> topics) {}
 
-    /** A listener that runs {@code action} on each event and never asks a publisher to wait. */
+    /** A listener that runs {@code action} on each event. */
     static Listener of(Consumer<StoredEvent> action) {
       Objects.requireNonNull(action, "action");
-      return event -> {
-        action.accept(event);
-        return StreamSink.HAS_ROOM;
-      };
+      return action::accept;
     }
   }
 

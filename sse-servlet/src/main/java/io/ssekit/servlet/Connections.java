@@ -3,6 +3,7 @@ package io.ssekit.servlet;
 import io.ssekit.ProtocolEvents;
 import io.ssekit.SseEncoder;
 import io.ssekit.SseEvent;
+import io.ssekit.internal.OwnedThreads;
 import io.ssekit.spi.KeepAlivePolicy;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +39,7 @@ final class Connections {
   private final int maxConnections;
   private final KeepAlivePolicy policy;
   private final Duration expiryWarning;
-  private final ServletThreads timerThread;
+  private final OwnedThreads timerThread;
   private final ScheduledThreadPoolExecutor timer;
   private final StreamWriter writer;
   private volatile boolean stopping;
@@ -48,7 +49,7 @@ final class Connections {
     this.policy = policy;
     this.expiryWarning = expiryWarning;
     this.writer = new StreamWriter(name);
-    this.timerThread = new ServletThreads("keepalive", name);
+    this.timerThread = new OwnedThreads("keepalive", name);
     this.timer = new ScheduledThreadPoolExecutor(1, timerThread);
     // Expiry tasks of streams that ended earlier are cancelled; drop them from the queue at once.
     timer.setRemoveOnCancelPolicy(true);

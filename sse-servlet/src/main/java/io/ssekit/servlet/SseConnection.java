@@ -11,41 +11,53 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One open event stream: a bounded queue of byte arrays in front of a non-blocking servlet output
- * stream.
+ * stream, and the stream's state machine. {@code docs/design.md} draws it; in short:
  *
- * <p><b>Who writes.</b> The servlet's {@link StreamWriter} threads and the container's {@link
- * #onWritePossible()}, at most one at a time. The {@code writing} flag says the output is owned:
- * the stream waits for or has a writer turn, or {@code isReady()} answered false and the container
- * owes a call to {@code onWritePossible} (the stream is <em>parked</em>). A thread that queues
- * bytes while nobody owns the output asks the writer for a turn; otherwise the owner picks the
- * bytes up. Publishers and the keep-alive timer never touch a socket. The container's first
- * {@code onWritePossible} owns the output from the start.
+ * <pre>
+ *            offer                      queue written
+ *   IDLE ─────────────▶ SCHEDULED ───────────────────▶ IDLE
+ *                         │   ▲
+ *          isReady() false│   │onWritePossible, queue written... then IDLE
+ *                         ▼   │
+ *   (opened) ──────────▶ PARKED
  *
- * <p><b>Coalescing.</b> A turn writes everything queued (up to {@link #MAX_WRITE} bytes) as one
- * array, so the events that arrived since the last turn, or a client that is behind, cost one
+ *   PARKED / SCHEDULED ──finish──▶ FINISHING_PARKED / FINISHING_SCHEDULED ──queue written──▶ CLOSED
+ *   any open state ──offer over the bound──▶ FELL_BEHIND ──end──▶ CLOSED
+ *   any state ──write failed, client gone, container error, timeout, servlet stopped──▶ CLOSED
+ * </pre>
+ *
+ * <p><b>Who writes.</b> The state says who owns the output. In {@code SCHEDULED} a turn of the
+ * servlet's {@link StreamWriter} threads does; in {@code PARKED} the container does, from {@link
+ * #onWritePossible()} (its first call after the stream opens, or the call it owes after {@code
+ * isReady()} answered false); in {@code IDLE} nobody does, and the next offer asks the writer for
+ * a turn. Publishers and the timer only queue: they never touch a socket.
+ *
+ * <p><b>Coalescing.</b> A write takes everything queued (up to {@link #MAX_WRITE} bytes) as one
+ * array, so the events that arrived since the last write, or a client that is behind, cost one
  * write and one flush.
  *
- * <p><b>Pace.</b> A stream that waits for or is in a writer turn with more than its congestion
- * mark queued (half its bound, at most {@value #CONGESTION_MARK} bytes) tells the writer, whose
- * {@link StreamWriter#room()} then holds publishers back. A stream that waits for its client, or
- * that the container's {@code onWritePossible} writes, never does.
+ * <p><b>Credit.</b> The stream grants its hub subscription half its queue bound as credit when it
+ * opens, and the size of every write it makes, so a backlog is queued at the pace the client
+ * reads (see {@link StreamSink}, clause 6).
  *
- * <p><b>The container's objects.</b> The {@link AsyncContext} and the output stream are touched
- * only while holding {@code io}, and never once the stream is closed. The container's callbacks
- * ({@code onComplete}, {@code onError}, {@code onTimeout}) take the same lock to close the stream:
- * when one returns, no thread of ours uses those objects any more. Containers recycle them for
- * later requests (Tomcat hands the same output buffer to the next connection), so a write that
- * raced with the end of its own request would land in someone else's stream. Lock order is
- * {@code io}, then {@code this}; nothing that holds {@code io} blocks (the writes are
- * non-blocking).
+ * <p><b>Pace.</b> A stream in {@code SCHEDULED} (or {@code FINISHING_SCHEDULED}) with more than
+ * its congestion mark queued (half its bound, at most {@value #CONGESTION_MARK} bytes) counts as
+ * congested in its {@link StreamWriter}, which then holds publishers back. A stream that waits for
+ * its client ({@code PARKED}) never does: a slow client falls behind and is closed instead.
+ *
+ * <p><b>Locks.</b> {@code io} guards every use of the {@link AsyncContext} and the output stream;
+ * this object's monitor guards the state and the queue. The order, for the whole publish path, is
+ * {@code io}, then the hub subscription's lock, then this monitor: nothing holds this monitor while
+ * it calls out, and no thread of ours touches the container's objects once the stream is closed.
+ * The container's callbacks take {@code io} to close the stream, so when one returns no thread of
+ * ours uses those objects any more; containers recycle them for later requests (Tomcat hands the
+ * same output buffer to the next connection).
  *
  * <p><b>Bounds.</b> The queue holds at most {@code maxQueuedBytes} (an empty queue takes any
  * frame, so one large event always fits). A stream that would need more has fallen behind: its
@@ -63,6 +75,41 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
 
+  /** The stream's states; see the class comment. */
+  enum State {
+    /** Nothing queued, nobody writing: the next offer asks for a writer turn. */
+    IDLE,
+    /** A writer turn owns the output: queued for one, or in one. */
+    SCHEDULED,
+    /** The container owns the output: it owes, or is in, a call of onWritePossible. */
+    PARKED,
+    /** As SCHEDULED; the response completes once the queue is written. */
+    FINISHING_SCHEDULED,
+    /** As PARKED; the response completes once the queue is written. */
+    FINISHING_PARKED,
+    /** An offer did not fit: the queue is dropped, and end() completes the response at once. */
+    FELL_BEHIND,
+    /** The response is completed (or the container ended it); nothing is written. Final. */
+    CLOSED;
+
+    boolean finishing() {
+      return this == FINISHING_SCHEDULED || this == FINISHING_PARKED;
+    }
+
+    boolean writerOwned() {
+      return this == SCHEDULED || this == FINISHING_SCHEDULED;
+    }
+
+    boolean containerOwned() {
+      return this == PARKED || this == FINISHING_PARKED;
+    }
+
+    /** Whether offers are taken. */
+    boolean open() {
+      return this == IDLE || this == SCHEDULED || this == PARKED;
+    }
+  }
+
   private final Connections owner;
   private final StreamWriter writer;
   private final AsyncContext async;
@@ -78,25 +125,16 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private boolean unflushed;
 
   // Guarded by this.
+  private State state = State.PARKED;
   private ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
   private boolean grown;
   private int queuedBytes;
-  private boolean writing = true;
-  /** In the writer's ready queue or in a writer turn. */
-  private boolean inTurn;
+  /** Counted as congested in the writer; follows the state and the queue. */
   private boolean congested;
-  private boolean finishing;
-  private boolean fellBehind;
-  private boolean closed;
-  private boolean completed;
-  private Subscription subscription;
-  /** Timer tasks of this stream, cancelled when it is released. */
+  /** Timer tasks of this stream, cancelled when it closes. */
   private List<Future<?>> timers;
-  /** Closed, with the hub registration and connection slot still to release. */
-  private boolean unreleased;
-  /** A producer waiting for the queue to empty ({@link #drained()}), or null; set under this. */
-  private volatile CompletableFuture<Void> drainWaiter;
 
+  private volatile Subscription subscription;
   private volatile long lastQueuedNanos;
 
   SseConnection(Connections owner, AsyncContext async, ServletOutputStream out, int maxQueuedBytes,
@@ -113,29 +151,19 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     queuedBytes = greeting.length;
   }
 
-  /** Ties the hub's registration to this connection; closes it at once if the client is gone. */
-  void attach(Subscription value) {
-    boolean gone;
-    synchronized (this) {
-      gone = closed;
-      if (!gone) {
-        subscription = value;
-      }
-    }
-    if (gone) {
-      value.close();
-    }
+  synchronized State state() {
+    return state;
   }
 
   long openedNanos() {
     return openedNanos;
   }
 
-  /** Cancels {@code task} when the stream ends; at once if it has ended. */
+  /** Cancels {@code task} when the stream closes; at once if it has. */
   void cancelOnRelease(Future<?> task) {
     boolean gone;
     synchronized (this) {
-      gone = closed;
+      gone = state == State.CLOSED;
       if (!gone) {
         if (timers == null) {
           timers = new ArrayList<>(3);
@@ -149,15 +177,31 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     }
   }
 
+  // --- what the hub and the timer call ---
+
+  /** The hub's registration: grants the first credit, or closes it if the client is gone. */
+  @Override
+  public void onSubscribe(Subscription value) {
+    subscription = value;
+    if (state() == State.CLOSED) {
+      value.close();
+    } else {
+      value.request(Math.max(1, maxQueuedBytes / 2));
+    }
+  }
+
   @Override
   public boolean offer(byte[] head, byte[] body) {
     int size = (head == null ? 0 : head.length) + body.length;
     synchronized (this) {
-      if (closed || finishing) {
+      if (!state.open()) {
         return false;
       }
       if (queuedBytes > 0 && queuedBytes + size > maxQueuedBytes) {
-        fellBehind = true;
+        LOG.debug("stream {} fell behind by more than {} bytes; closing it", this, maxQueuedBytes);
+        queue.clear();
+        queuedBytes = 0;
+        to(State.FELL_BEHIND);
         return false;
       }
       if (head != null) {
@@ -167,87 +211,25 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       queuedBytes += size;
       grown |= queue.size() > SHRINK_SLOTS;
       lastQueuedNanos = System.nanoTime();
-      boolean owned = writing;
-      if (!owned) {
-        writing = true;
-        inTurn = true;
-      }
-      updateCongestion();
-      if (owned) {
+      if (state != State.IDLE) {
+        updateCongestion();
         return true;
       }
+      to(State.SCHEDULED);
     }
     askForTurn();
     return true;
   }
 
-  @Override
-  public CompletionStage<Void> room() {
-    return writer.room();
-  }
-
-  @Override
-  public synchronized int spare() {
-    return queuedBytes == 0 ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes / 2 - queuedBytes);
-  }
-
-  @Override
-  public CompletionStage<Void> drained() {
-    synchronized (this) {
-      if (queuedBytes > 0 && !closed) {
-        if (drainWaiter == null) {
-          drainWaiter = new CompletableFuture<>();
-        }
-        return drainWaiter.minimalCompletionStage();
-      }
-    }
-    return HAS_ROOM;
-  }
-
-  /** Tells the producer waiting for {@link #drained()} once the queue is empty. */
-  private void tellDrained() {
-    CompletableFuture<Void> waiter = drainWaiter;
-    if (waiter == null) {
-      return;
-    }
-    synchronized (this) {
-      waiter = drainWaiter;
-      if (waiter == null || queuedBytes > 0 && !closed) {
-        return;
-      }
-      drainWaiter = null;
-      if (closed) {
-        return; // the subscription is closed with the stream; nothing more is queued
-      }
-    }
-    waiter.complete(null);
-  }
-
-  /** Tells the writer whether this stream is congested. The caller holds {@code this}. */
-  private void updateCongestion() {
-    boolean now = !closed && inTurn && queuedBytes > congestionMark;
-    if (now != congested) {
-      congested = now;
-      writer.congested(now ? 1 : -1);
-    }
-  }
-
   /** The hub ended the stream: finish after the queued bytes, or at once if it fell behind. */
   @Override
   public void end() {
-    boolean dropQueued;
-    synchronized (this) {
-      dropQueued = fellBehind;
-    }
-    if (dropQueued) {
-      LOG.debug("stream {} fell behind by more than {} bytes; closing it", this, maxQueuedBytes);
-    }
-    finish(null, dropQueued);
+    finish(null);
   }
 
   /** Queues {@code last} as the stream's final bytes (beyond the queue bound), then finishes. */
   void finishWith(byte[] last) {
-    finish(last, false);
+    finish(last);
   }
 
   /**
@@ -268,33 +250,31 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     }
   }
 
-  private void finish(byte[] last, boolean dropQueued) {
+  private void finish(byte[] last) {
     boolean completeNow = false;
     boolean turnNow = false;
     synchronized (this) {
-      if (closed || finishing) {
-        return;
+      switch (state) {
+        case FELL_BEHIND -> completeNow = true;
+        case IDLE -> {
+          if (last == null) {
+            completeNow = true;
+          } else {
+            queueLast(last);
+            to(State.FINISHING_SCHEDULED);
+            turnNow = true;
+          }
+        }
+        case SCHEDULED -> {
+          queueLast(last);
+          to(State.FINISHING_SCHEDULED);
+        }
+        case PARKED -> {
+          queueLast(last);
+          to(State.FINISHING_PARKED);
+        }
+        default -> { } // finishing or closed already
       }
-      finishing = true;
-      if (dropQueued) {
-        queue.clear();
-        queuedBytes = 0;
-        // Completed at once, even while a write is stuck on a client that stopped reading.
-        completeNow = true;
-      }
-      if (last != null) {
-        queue.add(last);
-        queuedBytes += last.length;
-      }
-      if (!writing && !completeNow) {
-        // Nobody owns the output: write what is left here, or complete if nothing is.
-        completeNow = queue.isEmpty();
-        turnNow = !completeNow;
-        writing = turnNow;
-        inTurn = turnNow;
-      }
-      // Otherwise the owner of the output completes the response once the queue is empty.
-      updateCongestion();
     }
     if (completeNow) {
       closeAndComplete();
@@ -303,13 +283,22 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     }
   }
 
-  /** Queues this stream for a writer turn; the caller has just taken ownership of the output. */
+  private void queueLast(byte[] last) {
+    if (last != null) {
+      queue.add(last);
+      queuedBytes += last.length;
+    }
+  }
+
+  /** Queues this stream for a writer turn; the caller has just moved it to a scheduled state. */
   private void askForTurn() {
     if (!writer.schedule(this)) {
       LOG.debug("{} cannot be written to any more: the servlet has stopped", this);
       closeAndComplete();
     }
   }
+
+  // --- the writers: a turn of ours, or the container's onWritePossible ---
 
   /**
    * A writer turn: one write of everything queued and its flush; then, when more was queued
@@ -326,7 +315,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       closeAndComplete();
       return;
     }
-    releaseFromHub();
     if (more) {
       askForTurn();
     }
@@ -344,7 +332,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         synchronized (io) {
           more = step();
         }
-        releaseFromHub();
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("write to {} failed; closing it", this, e);
@@ -353,17 +340,16 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   }
 
   /**
-   * One write of what is queued and its flush; {@code true} when more is queued. The caller holds
-   * {@code io} and owns the output, so a stream closed meanwhile is never written to. A write that
-   * leaves the output not ready parks the stream: the container calls {@code onWritePossible},
-   * whose first step flushes what the container may still hold.
+   * One write of what is queued and its flush, by the owner of the output; {@code true} when
+   * more is queued. The caller holds {@code io}, so a stream closed meanwhile is never written
+   * to. A write that leaves the output not ready parks the stream: the container calls {@code
+   * onWritePossible}, whose first step flushes what the container may still hold.
    */
   private boolean step() throws IOException {
     byte[] batch;
     synchronized (this) {
-      if (closed) {
-        writing = false;
-        return false;
+      if (!state.writerOwned() && !state.containerOwned()) {
+        return false; // closed, or fell behind: end() completes it
       }
     }
     if (!out.isReady()) {
@@ -376,6 +362,10 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     if (batch != null) {
       out.write(batch);
       unflushed = true;
+      Subscription credit = subscription;
+      if (credit != null) {
+        credit.request(batch.length);
+      }
       if (!out.isReady()) {
         return park();
       }
@@ -392,10 +382,10 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       if (!queue.isEmpty()) {
         return true;
       }
-      writing = false;
-      inTurn = false;
-      updateCongestion();
-      finished = finishing;
+      finished = state.finishing();
+      if (!finished && state.open()) {
+        to(State.IDLE);
+      }
       if (grown) {
         // A burst grew the queue; an idle stream keeps a small one.
         queue = new ArrayDeque<>(4);
@@ -408,11 +398,14 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     return false;
   }
 
-  /** Waits for the container's {@code onWritePossible}, still owning the output. */
+  /** Leaves the output to the container, which owes a call to {@code onWritePossible}. */
   private boolean park() {
     synchronized (this) {
-      inTurn = false;
-      updateCongestion();
+      if (state == State.SCHEDULED) {
+        to(State.PARKED);
+      } else if (state == State.FINISHING_SCHEDULED) {
+        to(State.FINISHING_PARKED);
+      }
     }
     return false;
   }
@@ -449,6 +442,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     return batch;
   }
 
+  // --- the container's callbacks, and the end ---
+
   @Override
   public void onError(Throwable failure) {
     LOG.debug("write to {} failed; closing it", this, failure);
@@ -457,13 +452,13 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   @Override
   public void onComplete(AsyncEvent event) {
+    boolean closedNow;
     synchronized (io) {
-      synchronized (this) {
-        completed = true;
-      }
+      closedNow = close();
+    }
+    if (closedNow) {
       release();
     }
-    releaseFromHub();
   }
 
   @Override
@@ -488,14 +483,10 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
    * once, and the container's objects are not touched afterwards.
    */
   void closeAndComplete() {
+    boolean closedNow;
     synchronized (io) {
-      release();
-      boolean completeNow;
-      synchronized (this) {
-        completeNow = !completed;
-        completed = true;
-      }
-      if (completeNow) {
+      closedNow = close();
+      if (closedNow) {
         try {
           async.complete();
         } catch (IllegalStateException alreadyDone) {
@@ -503,52 +494,36 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         }
       }
     }
-    releaseFromHub();
+    if (closedNow) {
+      release();
+    }
+  }
+
+  /** Moves to CLOSED and drops the queue; {@code true} for the one caller that did. */
+  private synchronized boolean close() {
+    if (state == State.CLOSED) {
+      return false;
+    }
+    to(State.CLOSED);
+    queue.clear();
+    queuedBytes = 0;
+    updateCongestion();
+    return true;
   }
 
   /**
-   * Closes the stream: drops its queue and leaves the hub registration and connection slot to
-   * {@link #releaseFromHub}; idempotent. May run under {@code io}.
+   * After the move to CLOSED, once: releases the hub registration (closing a subscription calls
+   * nothing back), the timer tasks and the connection slot.
    */
   private void release() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      queue.clear();
-      queuedBytes = 0;
-      updateCongestion();
-      unreleased = true;
-    }
-  }
-
-  /**
-   * Releases the hub registration and connection slot of a closed stream, once, and tells a
-   * producer waiting for the queue to drain; never while this thread holds {@code io}: the hub's
-   * subscription writes into this connection while holding its own lock, so closing it or
-   * continuing its backlog under {@code io} would take the locks in the other order. A caller
-   * still inside an outer {@code io} block leaves it to that block's end.
-   */
-  private void releaseFromHub() {
-    if (Thread.holdsLock(io)) {
-      return;
-    }
-    tellDrained();
-    Subscription registered;
-    List<Future<?>> tasks;
-    synchronized (this) {
-      if (!unreleased) {
-        return;
-      }
-      unreleased = false;
-      registered = subscription;
-      subscription = null;
-      tasks = timers;
-      timers = null;
-    }
+    Subscription registered = subscription;
     if (registered != null) {
       registered.close();
+    }
+    List<Future<?>> tasks;
+    synchronized (this) {
+      tasks = timers;
+      timers = null;
     }
     if (tasks != null) {
       tasks.forEach(task -> task.cancel(false));
@@ -557,12 +532,24 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     writer.relieveLater();
   }
 
+  /** The one place the state changes; the caller holds this monitor. */
+  private void to(State next) {
+    state = next;
+    updateCongestion();
+  }
+
+  /** Tells the writer whether this stream is congested. The caller holds this monitor. */
+  private void updateCongestion() {
+    boolean now = state.writerOwned() && queuedBytes > congestionMark;
+    if (now != congested) {
+      congested = now;
+      writer.congested(now ? 1 : -1);
+    }
+  }
+
   @Override
   public String toString() {
-    Subscription registered;
-    synchronized (this) {
-      registered = subscription;
-    }
+    Subscription registered = subscription;
     return "SseConnection" + (registered == null ? "[]" : registered.topics());
   }
 }

@@ -81,6 +81,8 @@ public class SseServlet extends HttpServlet {
   private transient SseHub hub;
   private transient boolean ownsHub;
   private transient Connections connections;
+  /** The registration of this servlet's writers as the pace of its hub's publishers. */
+  private transient AutoCloseable pace;
   private transient Cors cors;
   private transient Authenticator authenticator;
   private transient byte[] greeting;
@@ -125,6 +127,7 @@ public class SseServlet extends HttpServlet {
       cors = new Cors(options.corsOrigins(), options.corsMaxAge());
       connections = new Connections(options.maxConnections(), options.keepAlive(),
           options.tokenExpiryWarning(), config.getServletName());
+      pace = hub.pacedBy(connections.writer());
       greeting = greeting(options);
       config.getServletContext().setAttribute(options.hubAttribute(), hub);
     } catch (RuntimeException e) {
@@ -291,7 +294,7 @@ public class SseServlet extends HttpServlet {
     }
     principal.expiresAt().ifPresent(expiresAt -> connections.expireAt(connection, expiresAt));
     try {
-      connection.attach(hub.subscribe(topics, lastEventId, connection));
+      hub.subscribe(topics, lastEventId, connection);
     } catch (IllegalStateException closedHub) {
       connection.finishWith(connections.closingFrame(ProtocolEvents.SHUTDOWN));
     }
@@ -322,7 +325,8 @@ public class SseServlet extends HttpServlet {
 
   /**
    * Ends every stream with {@code server-shutdown} and a jittered {@code retry:} hint, waiting up
-   * to {@code shutdownGrace} for them to be written, and refuses new streams with {@code 503}.
+   * to {@code shutdownGrace} for them to be written; new stream requests get {@code
+   * server-shutdown} too (or {@code 503} under the 503 overload policy).
    * {@link #destroy()} does this; call it earlier where a container closes connections before it
    * destroys servlets (Jetty: from a {@code LifeCycle.Listener} on the {@code Server}, see the
    * README). Idempotent.
@@ -336,6 +340,13 @@ public class SseServlet extends HttpServlet {
   @Override
   public void destroy() {
     shutdown();
+    if (pace != null) {
+      try {
+        pace.close();
+      } catch (Exception e) {
+        LOG.warn("could not remove this servlet's pace from its hub", e);
+      }
+    }
     if (hub != null) {
       ServletContext context = getServletContext();
       if (context.getAttribute(options.hubAttribute()) == hub) {

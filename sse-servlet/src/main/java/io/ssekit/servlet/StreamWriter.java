@@ -1,6 +1,7 @@
 package io.ssekit.servlet;
 
-import io.ssekit.StreamSink;
+import io.ssekit.PublishPace;
+import io.ssekit.internal.OwnedThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Pace.</b> A stream that waits in the ready queue, or is in its turn, with more than its
  * congestion mark queued is congested: the writers are behind (the server is short of CPU).
- * While any stream is congested, {@link #room()} answers a stage that completes when none is; the
- * hub completes a local publish only then, so publishers go at the writers' pace instead of
- * overflowing the queues of streams whose clients read perfectly well. The pace is one for all
+ * While any stream is congested, {@link #behind()} answers a stage that completes when none is;
+ * the servlet registers this pace with its hub ({@link io.ssekit.SseHub#pacedBy}), which holds
+ * new publishes back until then, so publishers go at the writers' pace instead of overflowing the
+ * queues of streams whose clients read perfectly well. The pace is one for all
  * the servlet's streams, whatever their topics, because CPU is. A stream that waits for its
  * client (the container owes it {@code onWritePossible}) is never congested: a slow client never
  * slows publishers; it falls behind and is closed.
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * or the hub's locks, which the code that relieves the last congested stream may hold. Code that
  * continues a publish's stage should not block.
  */
-final class StreamWriter {
+final class StreamWriter implements PublishPace {
   private static final Logger LOG = LoggerFactory.getLogger(StreamWriter.class);
 
   private final ConcurrentLinkedQueue<SseConnection> ready = new ConcurrentLinkedQueue<>();
@@ -45,14 +47,14 @@ final class StreamWriter {
   private final AtomicInteger congested = new AtomicInteger();
   private final AtomicReference<Waiting> room = new AtomicReference<>();
   private final int maxThreads;
-  private final ServletThreads made;
+  private final OwnedThreads made;
   private final ThreadPoolExecutor threads;
   private volatile boolean stopped;
 
   StreamWriter(String name) {
     this.maxThreads = Runtime.getRuntime().availableProcessors();
     // Publishes waiting for room continue on these threads, in the application's class loader.
-    this.made = new ServletThreads("writer", name);
+    this.made = new OwnedThreads("writer", name);
     this.threads = new ThreadPoolExecutor(maxThreads, maxThreads, 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), made);
   }
@@ -124,13 +126,13 @@ final class StreamWriter {
   }
 
   /**
-   * When publishers may go on: {@link StreamSink#HAS_ROOM} unless a stream is congested, else the
-   * same stage for every caller until the writers catch up; never failed, and not completable by
-   * callers.
+   * When publishers may go on: {@code null} unless a stream is congested, else the same stage for
+   * every caller until the writers catch up; never failed, and not completable by callers.
    */
-  CompletionStage<Void> room() {
+  @Override
+  public CompletionStage<Void> behind() {
     if (congested.get() == 0 || stopped) {
-      return StreamSink.HAS_ROOM;
+      return null;
     }
     Waiting wait = room.get();
     if (wait == null) {

@@ -3,11 +3,10 @@ package io.ssekit.servlet;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssekit.SseHub;
-import io.ssekit.StreamSink;
 import io.ssekit.history.memory.MemoryEventHistory;
 import io.ssekit.spi.KeepAlivePolicy;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +33,11 @@ class StreamWriterTest {
       KeepAlivePolicy.every(Duration.ofMinutes(1)), Duration.ofSeconds(30), "test");
   private final SseHub hub =
       SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+
+  {
+    // As SseServlet does: publishers go at the pace of the writers of its streams.
+    hub.pacedBy(connections.writer());
+  }
 
   @AfterEach
   void stop() {
@@ -67,7 +71,7 @@ class StreamWriterTest {
     }
     assertFalse(stalled.completed.get());
     assertEquals(0, stalled.events(), "the stalled client read nothing, and paced nobody");
-    assertSame(StreamSink.HAS_ROOM, connections.writer().room());
+    assertNull(connections.writer().behind(), "the writers have caught up");
   }
 
   @Test
@@ -115,7 +119,7 @@ class StreamWriterTest {
 
   private FakeOutput open(String topic, FakeOutput output, int queueBound) {
     SseConnection connection = output.open(connections, queueBound, GREETING);
-    connection.attach(hub.subscribe(List.of(topic), null, connection));
+    hub.subscribe(List.of(topic), null, connection);
     return output;
   }
 }

@@ -1,11 +1,10 @@
 package io.ssekit.testkit;
 
 import io.ssekit.StreamSink;
+import io.ssekit.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * A {@link StreamSink} that decodes what the hub writes and keeps it, for tests. Each
@@ -35,7 +34,7 @@ public final class RecordingSink implements StreamSink {
   private final List<Frame> frames = new ArrayList<>();
   private final List<Frame> queued = new ArrayList<>();
   private int queuedBytes;
-  private CompletableFuture<Void> drainWaiter;
+  private Subscription subscription;
   private boolean ended;
   private String lastId;
 
@@ -56,8 +55,9 @@ public final class RecordingSink implements StreamSink {
 
   /**
    * A sink whose offers wait in a queue of at most {@code maxQueuedBytes} (an empty queue takes
-   * any one offer) until {@link #deliverQueued()}; an offer that does not fit is refused. Its
-   * {@link #spare()} leaves half the queue to live events, as the servlet's does.
+   * any one offer) until {@link #deliverQueued()}; an offer that does not fit is refused. It
+   * grants the hub credit for half the queue, leaving the rest to live events, as the servlet's
+   * queue does.
    */
   public static RecordingSink queued(int maxQueuedBytes) {
     if (maxQueuedBytes <= 0) {
@@ -85,42 +85,38 @@ public final class RecordingSink implements StreamSink {
     return true;
   }
 
+  /**
+   * Grants the hub credit: unlimited, or for a queued sink half its queue, and then what its
+   * client reads ({@link #deliverQueued()}), as the servlet's queue does.
+   */
   @Override
-  public synchronized int spare() {
-    return maxQueuedBytes == 0 || queuedBytes == 0
-        ? Integer.MAX_VALUE : Math.max(0, maxQueuedBytes / 2 - queuedBytes);
-  }
-
-  @Override
-  public synchronized CompletionStage<Void> drained() {
-    if (queuedBytes == 0) {
-      return HAS_ROOM;
+  public void onSubscribe(Subscription value) {
+    synchronized (this) {
+      subscription = value;
     }
-    if (drainWaiter == null) {
-      drainWaiter = new CompletableFuture<>();
-    }
-    return drainWaiter.minimalCompletionStage();
+    value.request(maxQueuedBytes > 0 ? maxQueuedBytes / 2 : Long.MAX_VALUE);
   }
 
   /**
-   * The client reads what is queued: it moves to {@link #frames()}, and a producer waiting for
-   * {@link #drained()} is told, on this thread.
+   * The client reads what is queued: it moves to {@link #frames()}, and the hub gets as much
+   * credit as was read.
    *
    * @return how many groups were delivered
    */
   public int deliverQueued() {
-    CompletableFuture<Void> waiter;
+    Subscription credit;
     int delivered;
+    int bytes;
     synchronized (this) {
       delivered = queued.size();
       queued.forEach(this::record);
       queued.clear();
+      bytes = queuedBytes;
       queuedBytes = 0;
-      waiter = drainWaiter;
-      drainWaiter = null;
+      credit = subscription;
     }
-    if (waiter != null) {
-      waiter.complete(null);
+    if (credit != null && bytes > 0) {
+      credit.request(bytes);
     }
     return delivered;
   }

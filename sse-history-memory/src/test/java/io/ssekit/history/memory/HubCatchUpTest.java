@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -286,7 +288,7 @@ class HubCatchUpTest {
   }
 
   @Test
-  void aSinkThatSparesNothingYetIsAlwaysDrainedGetsALongReplayOneEventAtATime() {
+  void aSinkWithOneByteOfCreditGetsALongReplayOneEventPerRead() throws Exception {
     hub = SseHub.builder().history(MemoryEventHistory.builder().maxEventsPerTopic(20_000).build())
         .build();
     RecordingSink first = new RecordingSink();
@@ -297,27 +299,39 @@ class HubCatchUpTest {
       publish(hub, "t", Integer.toString(i));
     }
     RecordingSink inner = new RecordingSink();
-    StreamSink stingy = new StreamSink() {
-      @Override
-      public boolean offer(byte[] head, byte[] body) {
-        return inner.offer(head, body);
-      }
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      StreamSink stingy = new StreamSink() {
+        private volatile Subscription subscription;
 
-      @Override
-      public void end() {
-        inner.end();
-      }
+        @Override
+        public void onSubscribe(Subscription value) {
+          subscription = value;
+          value.request(1);
+        }
 
-      @Override
-      public int spare() {
-        return 0; // and drained() answers at once: each event is written when it is reached
-      }
-    };
-    hub.subscribe(List.of("t"), first.lastId(), stingy);
+        @Override
+        public boolean offer(byte[] head, byte[] body) {
+          // Each offer takes the stream below its one byte of credit; once the client has read
+          // it, as much is granted again.
+          int size = (head == null ? 0 : head.length) + body.length;
+          reader.execute(() -> subscription.request(size));
+          return inner.offer(head, body);
+        }
 
-    await().atMost(WAIT).until(() -> inner.data().size() == 20_000 || inner.ended());
-    assertFalse(inner.ended());
-    assertEquals("19999", inner.data().get(19_999));
+        @Override
+        public void end() {
+          inner.end();
+        }
+      };
+      hub.subscribe(List.of("t"), first.lastId(), stingy);
+
+      await().atMost(WAIT).until(() -> inner.data().size() == 20_000 || inner.ended());
+      assertFalse(inner.ended());
+      assertEquals("19999", inner.data().get(19_999));
+    } finally {
+      reader.shutdown();
+    }
   }
 
   @Test

@@ -1,79 +1,130 @@
 package io.ssekit.history.memory;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ssekit.Cursor;
 import io.ssekit.SseHub;
-import io.ssekit.StreamSink;
+import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.Replay;
+import io.ssekit.spi.StoredEvent;
 import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RecordingSink.Frame;
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** A local publish completes when the streams it went to have room (StreamSink clause 5). */
+/**
+ * Publishes go at the pace of the streams' writers (a registered {@code PublishPace}), waiting
+ * before they start and in the order they came; a topic that waits never holds another back.
+ */
+@Timeout(30)
 class PublishPaceTest {
-  private final SseHub hub =
-      SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+  private SseHub hub;
 
   @AfterEach
   void close() {
-    hub.close();
+    if (hub != null) {
+      hub.close();
+    }
   }
 
   @Test
-  void aPublishCompletesWhenItsStreamsHaveRoomAndTheNextOfItsTopicWaitsForThat() throws Exception {
-    PacedSink behind = new PacedSink();
-    hub.subscribe(List.of("t"), null, behind);
-    RecordingSink other = new RecordingSink();
-    hub.subscribe(List.of("u"), null, other);
+  void whileThePaceIsBehindNewPublishesWaitInOrderAndGoOnWhenItCatchesUp() throws Exception {
+    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("t", "u"), null, sink);
+    CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    hub.pacedBy(() -> caughtUp.isDone() ? null : caughtUp);
 
-    behind.room = new CompletableFuture<>();
     CompletableFuture<String> first = hub.publish("t", "a").toCompletableFuture();
     CompletableFuture<String> second = hub.publish("t", "b").toCompletableFuture();
-    CompletableFuture<String> elsewhere = hub.publish("u", "c").toCompletableFuture();
+    CompletableFuture<String> third = hub.publish("u", "c").toCompletableFuture();
+    assertFalse(first.isDone() || second.isDone() || third.isDone(), "held before they start");
+    assertTrue(sink.events().isEmpty());
 
-    assertEquals(List.of("a"), data(behind.recorded.events()), "queued, then held");
-    assertFalse(first.isDone(), "the first publish waits for room");
-    assertFalse(second.isDone(), "the next publish of the topic waits for it");
-    // Another topic (of another ordering stripe) whose streams have room is not held.
-    elsewhere.get(5, TimeUnit.SECONDS);
-    assertEquals(List.of("c"), data(other.events()));
-
-    CompletableFuture<Void> room = behind.room;
-    behind.room = null;
-    room.complete(null);
+    caughtUp.complete(null);
     first.get(5, TimeUnit.SECONDS);
     second.get(5, TimeUnit.SECONDS);
-    assertEquals(List.of("a", "b"), data(behind.recorded.events()));
+    third.get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> sink.events().size() == 3);
+    assertEquals(List.of("a", "b", "c"), data(sink.events()), "in the order they came");
+  }
+
+  @Test
+  void removingAPaceLetsThePublishesThatWaitedForItGoOn() throws Exception {
+    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+    CompletableFuture<Void> never = new CompletableFuture<>();
+    AutoCloseable pace = hub.pacedBy(() -> never);
+    CompletableFuture<String> held = hub.publish("t", "a").toCompletableFuture();
+    assertFalse(held.isDone());
+    pace.close();
+    held.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aTopicWaitingForItsHistoryNeverHoldsAnotherTopicBack() throws Exception {
+    HeldAppends history = new HeldAppends("slow");
+    hub = SseHub.builder().history(history).build();
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("fast"), null, sink);
+
+    CompletableFuture<String> slow = hub.publish("slow", "s").toCompletableFuture();
+    CompletableFuture<String> slowNext = hub.publish("slow", "s2").toCompletableFuture();
+    // Many topics, so that some would share any fixed set of ordering stripes with "slow".
+    for (int i = 0; i < 200; i++) {
+      hub.publish("fast/" + i, "f").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+    hub.publish("fast", "f").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> data(sink.events()).equals(List.of("f")));
+    assertFalse(slow.isDone() || slowNext.isDone(), "the slow topic still waits for its history");
+
+    history.release();
+    slow.get(5, TimeUnit.SECONDS);
+    slowNext.get(5, TimeUnit.SECONDS);
   }
 
   private static List<String> data(List<Frame> frames) {
     return frames.stream().map(Frame::data).toList();
   }
 
-  /** A sink whose writer is behind while {@link #room} is set. */
-  private static final class PacedSink implements StreamSink {
-    final RecordingSink recorded = new RecordingSink();
-    volatile CompletableFuture<Void> room;
+  /** A memory history whose appends of one topic wait until released. */
+  private static final class HeldAppends implements EventHistory {
+    private final MemoryEventHistory memory = MemoryEventHistory.builder().build();
+    private final String heldTopic;
+    private final CompletableFuture<Void> gate = new CompletableFuture<>();
 
-    @Override
-    public boolean offer(byte[] head, byte[] body) {
-      return recorded.offer(head, body);
+    HeldAppends(String heldTopic) {
+      this.heldTopic = heldTopic;
+    }
+
+    void release() {
+      gate.complete(null);
     }
 
     @Override
-    public void end() {
-      recorded.end();
+    public CompletionStage<StoredEvent> append(String topic, String name, String data) {
+      return topic.equals(heldTopic)
+          ? gate.thenCompose(open -> memory.append(topic, name, data))
+          : memory.append(topic, name, data);
     }
 
     @Override
-    public CompletionStage<Void> room() {
-      CompletableFuture<Void> wait = room;
-      return wait == null ? HAS_ROOM : wait;
+    public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
+      return memory.replay(after, topics);
+    }
+
+    @Override
+    public void close() {
+      memory.close();
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.ssekit.servlet;
+package io.ssekit.internal;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -7,19 +7,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes the few threads of one servlet: daemons named {@code ssekit-<role>-<servlet>-<n>}, in the
- * application's class loader, and joined when the servlet stops, because a container checks for
- * threads an application left behind (Tomcat warns of a memory leak). The pools that use it keep
- * their threads for their lifetime, so it remembers a bounded number of them.
+ * Makes the threads of one ssekit component: daemons named {@code ssekit-<role>-<owner>-<n>}, in
+ * the class loader of the code that created the component (never the common pool's, which in a
+ * container is the wrong one), and joined when the component stops, because a container checks
+ * for threads an application left behind (Tomcat warns of a memory leak). The pools that use it
+ * keep their threads for their lifetime, so it remembers a bounded number of them.
  */
-final class ServletThreads implements ThreadFactory {
+public final class OwnedThreads implements ThreadFactory {
   private final String prefix;
   private final ClassLoader loader = Thread.currentThread().getContextClassLoader();
   private final AtomicInteger numbers = new AtomicInteger();
   private final List<Thread> made = new CopyOnWriteArrayList<>();
 
-  ServletThreads(String role, String servletName) {
-    this.prefix = "ssekit-" + role + "-" + servletName + "-";
+  /** Threads named {@code ssekit-<role>-<owner>-<n>}. */
+  public OwnedThreads(String role, String owner) {
+    this.prefix = "ssekit-" + role + "-" + owner + "-";
   }
 
   @Override
@@ -35,7 +37,7 @@ final class ServletThreads implements ThreadFactory {
    * Waits up to {@code millis} in all for the threads, once their pool has been shut down;
    * answers whether all have ended.
    */
-  boolean awaitExit(long millis) throws InterruptedException {
+  public boolean awaitExit(long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     for (Thread thread : made) {
       long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
