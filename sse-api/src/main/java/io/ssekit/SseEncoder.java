@@ -43,8 +43,11 @@ public final class SseEncoder {
   }
 
   /**
-   * A comment, ignored by clients; each line of {@code text} becomes one {@code :} line. Used for
-   * the greeting that opens a stream.
+   * A comment, ignored by clients; each line of {@code text} becomes one {@code :} line, so no
+   * line break in {@code text} can start a field. For what a sink writes that no client should
+   * see as an event, such as a note for someone reading the raw stream. ssekit's own comments
+   * are fixed bytes written without it: the servlet's {@code : ok} greeting and {@link
+   * #keepAlive()}.
    */
   public static byte[] comment(String text) {
     StringBuilder out = new StringBuilder(text.length() + 4);

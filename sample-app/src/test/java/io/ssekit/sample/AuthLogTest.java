@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §6: tokens never appear in logs. The app runs in a JVM of its own with every ssekit logger
+ * Tokens never appear in logs. The app runs in a JVM of its own with every ssekit logger
  * at TRACE; every line it writes during a full auth flow (streams by header, cookie, query and
  * ticket, refusals of each kind, publishes, an expiring stream, SIGTERM) is captured, and no
  * token, ticket or secret, nor any part of one, is in it.

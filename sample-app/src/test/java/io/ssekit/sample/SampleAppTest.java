@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The sample app's endpoints (SPEC §7), over real HTTP on embedded Jetty. */
+/** The sample app's endpoints (README, "The sample app"), over real HTTP on embedded Jetty. */
 class SampleAppTest {
   static final Duration WAIT = Duration.ofSeconds(10);
 

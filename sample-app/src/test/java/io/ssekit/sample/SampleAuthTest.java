@@ -28,9 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sample app with {@code SSE_AUTH_JWT_SECRET} set (SPEC §6, §7): streams, publishing and
- * tickets need tokens with the topic's permission; tokens come from the app's own {@code token}
- * command, as in the README.
+ * The sample app with {@code SSE_AUTH_JWT_SECRET} set (README, "Trying auth with the sample app"
+ * and "JWT authentication"): streams, publishing and tickets need tokens with the topic's
+ * permission; tokens come from the app's own {@code token} command, as in the README.
  */
 class SampleAuthTest {
   static final Duration WAIT = Duration.ofSeconds(10);

@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §7: on SIGTERM every stream gets server-shutdown and the process exits 0 in time. */
+/**
+ * On SIGTERM every stream gets server-shutdown and the process exits 0 in time (README, "Quick
+ * start"; docs/protocol.md, "Graceful shutdown").
+ */
 class SigtermTest {
   @Test
   void sigtermEndsEveryStreamWithServerShutdownAndExitsZero() throws Exception {

@@ -1,8 +1,13 @@
 /**
  * What implementors write: {@link io.ssekit.spi.EventHistory}, {@link io.ssekit.spi.Fanout},
  * {@link io.ssekit.spi.Authenticator} and {@link io.ssekit.spi.KeepAlivePolicy}, each with a
- * numbered contract in its Javadoc that {@code sse-testkit} checks, and the
- * {@link io.ssekit.spi.Provider} interfaces through which {@link java.util.ServiceLoader} finds
- * implementations by name. Nothing here depends on the Servlet API.
+ * numbered contract in its Javadoc, and the {@link io.ssekit.spi.Provider} interfaces through
+ * which {@link java.util.ServiceLoader} finds implementations by name. Nothing here depends on
+ * the Servlet API.
+ *
+ * <p>{@code sse-testkit} ships contract tests to extend for an implementation of your own:
+ * {@code EventHistoryContract} for an {@code EventHistory}, {@code FanoutContract} for a
+ * {@code Fanout}, and {@code HubContract}, which runs a history and a fanout together in an
+ * {@link io.ssekit.SseHub}. {@code Authenticator} and {@code KeepAlivePolicy} have no kit.
  */
 package io.ssekit.spi;

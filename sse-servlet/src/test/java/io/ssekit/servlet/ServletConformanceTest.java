@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour of {@link SseServlet} over real sockets, written once and run on every container
- * and protocol by the subclasses. Test names follow SPEC §3 and §5.
+ * and protocol by the subclasses. Each group of tests checks the sections of {@code
+ * docs/protocol.md} (or of the README) that its heading names.
  */
 abstract class ServletConformanceTest {
   static final Duration WAIT = Duration.ofSeconds(10);
@@ -84,7 +85,7 @@ abstract class ServletConformanceTest {
     return hub.publish(topic, name, data).toCompletableFuture().join();
   }
 
-  // --- SPEC §3: response and wire format ---
+  // --- docs/protocol.md: "Opening a stream", "Events on the wire" ---
 
   @Test
   void aStreamAnswers200WithEventStreamHeadersAndOpensAtOnce() throws Exception {
@@ -136,7 +137,7 @@ abstract class ServletConformanceTest {
     assertTrue(client.text().startsWith(": ok\n\nretry: 2500\n\nid: "), client.text());
   }
 
-  // --- SPEC §3: replay, seam, multi-topic, reset ---
+  // --- docs/protocol.md: "The cursor", "Resuming", "Replay and the seam", "sse-reset" ---
 
   @Test
   void aClientResumingWithLastEventIdGetsWhatItMissedThenLiveEvents() throws Exception {
@@ -257,7 +258,7 @@ abstract class ServletConformanceTest {
     assertEquals("e7", garbage.awaitEvents(2, WAIT).get(1).data());
   }
 
-  // --- SPEC §5: bounded output, disconnects ---
+  // --- docs/protocol.md: "A client that falls behind"; README: "What a stream request gets" ---
 
   @Test
   void aStalledReaderDoesNotDelayOthersAndIsDropped() throws Exception {
@@ -316,7 +317,7 @@ abstract class ServletConformanceTest {
     }
   }
 
-  // --- SPEC §5: limits ---
+  // --- docs/protocol.md: "The connection cap and the 503 policy", "Errors before the stream" ---
 
   @Test
   void beyondTheCapAClientGetsSseBusyWithARetryHintAndTheStreamEnds() throws Exception {
@@ -371,7 +372,7 @@ abstract class ServletConformanceTest {
     assertEquals(0, servlet.connectionCount());
   }
 
-  // --- SPEC §5: CORS ---
+  // --- docs/protocol.md: "CORS" ---
 
   @Test
   void corsEchoesAListedOriginWithCredentialsAndVaryOrigin() throws Exception {
@@ -413,7 +414,7 @@ abstract class ServletConformanceTest {
     assertTrue(client.headers().firstValue("access-control-allow-credentials").isEmpty());
   }
 
-  // --- SPEC §5: keep-alive and timeouts ---
+  // --- docs/protocol.md: "Keep-alive", "The response headers" (no async timeout) ---
 
   @Test
   void anIdleStreamGetsKeepAliveCommentsAndStaysOpen() throws Exception {
@@ -459,7 +460,7 @@ abstract class ServletConformanceTest {
     assertEquals("after the timeout", client.awaitEvents(1, WAIT).get(0).data());
   }
 
-  // --- SPEC §5: authentication hook ---
+  // --- docs/protocol.md: "Errors before the stream", "Token expiry" ---
 
   @Test
   void theAuthenticatorDecidesWhoMayOpenWhichTopic() throws Exception {
@@ -575,7 +576,7 @@ abstract class ServletConformanceTest {
     };
   }
 
-  // --- SPEC §5: graceful shutdown ---
+  // --- docs/protocol.md: "Graceful shutdown" ---
 
   @Test
   void stoppingTheContainerSendsEveryStreamServerShutdownWithAJitteredRetry() throws Exception {

@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §5: init-params configure the servlet, and a wrong one fails {@code init}, named. */
+/**
+ * Init-params configure the servlet, and a wrong one fails {@code init}, named (README,
+ * "Configuration reference").
+ */
 class SseServletConfigTest {
   private final Map<String, Object> attributes = new HashMap<>();
 
