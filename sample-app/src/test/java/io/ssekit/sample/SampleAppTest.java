@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssekit.testkit.SseClient;
-import io.ssekit.testkit.SseClient.Event;
+import io.ssekit.testkit.EventStreamParser.Event;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssekit.Cursor;
 import io.ssekit.testkit.SseClient;
-import io.ssekit.testkit.SseClient.Event;
+import io.ssekit.testkit.EventStreamParser.Event;
 import io.ssekit.testkit.TestRedis;
 import java.io.IOException;
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssekit.testkit.SseClient;
-import io.ssekit.testkit.SseClient.Event;
+import io.ssekit.testkit.EventStreamParser.Event;
 import io.ssekit.testkit.TestRedis;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -12,7 +12,7 @@ import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.KeepAlivePolicy;
 import io.ssekit.spi.SsePrincipal;
 import io.ssekit.testkit.SseClient;
-import io.ssekit.testkit.SseClient.Event;
+import io.ssekit.testkit.EventStreamParser.Event;
 import jakarta.servlet.http.HttpServlet;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

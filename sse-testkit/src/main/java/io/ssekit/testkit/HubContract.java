@@ -45,8 +45,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class HubContract {
   private final List<SseHub> hubs = new ArrayList<>();
-  /** The history of each hub, to read what it holds. */
-  private final Map<SseHub, EventHistory> histories = new java.util.IdentityHashMap<>();
 
   /** A history over an empty store holding at least 10,000 events per topic. */
   protected abstract EventHistory newHistory();
@@ -286,7 +284,8 @@ public abstract class HubContract {
   }
 
   private void seamScenario(Random random) throws Exception {
-    SseHub hub = open();
+    EventHistory history = newHistory();
+    SseHub hub = open(history);
     String[] topics = {"seam/0", "seam/1", "seam/2", "seam/3"};
     int publishers = 4;
     int perPublisher = 400;
@@ -302,36 +301,43 @@ public abstract class HubContract {
       }
       seamClients.add(new SeamClient(hub, subset, new Random(random.nextLong()), publishing));
     }
-    List<CompletableFuture<Void>> publishing_ = new ArrayList<>();
-    List<CompletableFuture<Void>> running = new ArrayList<>();
-    for (SeamClient client : seamClients) {
-      running.add(CompletableFuture.runAsync(client::run));
-    }
-    for (int p = 0; p < publishers; p++) {
-      int publisher = p;
-      long seed = random.nextLong();
-      publishing_.add(CompletableFuture.runAsync(() -> {
-        Random mine = new Random(seed);
-        List<CompletionStage<String>> sent = new ArrayList<>();
-        for (int i = 0; i < perPublisher; i++) {
-          String topic = topics[mine.nextInt(topics.length)];
-          sent.add(hub.publish(topic, topic + "|" + publisher + "-" + i));
-          if (mine.nextInt(8) == 0) {
-            LockSupport.parkNanos(50_000);
+    // One thread per client and per publisher, owned here: the clients spin until publishing
+    // stops, so on a pool smaller than the task count the publishers would never start.
+    try (TestThreads threads = new TestThreads("seam", clients + publishers)) {
+      List<CompletableFuture<Void>> running = new ArrayList<>();
+      for (SeamClient client : seamClients) {
+        running.add(CompletableFuture.runAsync(client::run, threads.executor()));
+      }
+      List<CompletableFuture<Void>> sending = new ArrayList<>();
+      for (int p = 0; p < publishers; p++) {
+        int publisher = p;
+        long seed = random.nextLong();
+        sending.add(CompletableFuture.runAsync(() -> {
+          Random mine = new Random(seed);
+          List<CompletionStage<String>> sent = new ArrayList<>();
+          for (int i = 0; i < perPublisher; i++) {
+            String topic = topics[mine.nextInt(topics.length)];
+            sent.add(hub.publish(topic, topic + "|" + publisher + "-" + i));
+            if (mine.nextInt(8) == 0) {
+              LockSupport.parkNanos(50_000);
+            }
           }
-        }
-        sent.forEach(this::await);
-      }));
+          sent.forEach(this::await);
+        }, threads.executor()));
+      }
+      try {
+        CompletableFuture.allOf(sending.toArray(new CompletableFuture<?>[0]))
+            .get(timeout().toSeconds() * 6, TimeUnit.SECONDS);
+      } finally {
+        publishing.set(false); // the clients stop even when a publisher failed
+      }
+      CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0]))
+          .get(timeout().toSeconds() * 6, TimeUnit.SECONDS);
     }
-    CompletableFuture.allOf(publishing_.toArray(new CompletableFuture<?>[0]))
-        .get(timeout().toSeconds() * 6, TimeUnit.SECONDS);
-    publishing.set(false);
-    CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0]))
-        .get(timeout().toSeconds() * 6, TimeUnit.SECONDS);
 
     Map<String, List<StoredEvent>> truth = new HashMap<>();
     for (String topic : topics) {
-      truth.put(topic, everything(histories.get(hub), topic));
+      truth.put(topic, everything(history, topic));
     }
     int total = truth.values().stream().mapToInt(List::size).sum();
     assertEquals(publishers * perPublisher, total, "the history holds every published event");
@@ -454,9 +460,11 @@ public abstract class HubContract {
   }
 
   private SseHub open() {
-    EventHistory history = newHistory();
+    return open(newHistory());
+  }
+
+  private SseHub open(EventHistory history) {
     SseHub hub = SseHub.builder().history(history).fanout(newFanout()).build();
-    histories.put(hub, history);
     hubs.add(hub);
     return hub;
   }

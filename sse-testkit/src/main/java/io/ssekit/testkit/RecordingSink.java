@@ -169,32 +169,46 @@ public final class RecordingSink implements StreamSink {
     return ended;
   }
 
+  /**
+   * The one field group of {@code text}, read with an {@link EventStreamParser}; anything but
+   * exactly one group ended by a blank line, or a field the hub does not write, fails the test.
+   */
   private static Frame decode(String text) {
-    if (!text.endsWith("\n\n")) {
-      throw new AssertionError("a field group must end with a blank line: " + text);
+    List<Frame> groups = new ArrayList<>();
+    EventStreamParser parser = new EventStreamParser(new EventStreamParser.Listener() {
+      private String id;
+      private String event;
+      private String data;
+
+      @Override
+      public void field(String name, String value) {
+        switch (name) {
+          case "id" -> id = value;
+          case "event" -> event = value;
+          case "data", "retry" -> { }
+          default -> throw new AssertionError("unexpected field " + name + " in " + text);
+        }
+      }
+
+      @Override
+      public void event(EventStreamParser.Event dispatched) {
+        data = dispatched.data();
+      }
+
+      @Override
+      public void groupEnd(String lastEventId) {
+        groups.add(new Frame(id, event, data));
+        id = null;
+        event = null;
+        data = null;
+      }
+    });
+    parser.feed(text.getBytes(StandardCharsets.UTF_8));
+    if (groups.size() != 1 || !parser.atGroupBoundary()) {
+      throw new AssertionError("an offer must be one field group ending with a blank line: "
+          + text);
     }
-    String id = null;
-    String event = null;
-    StringBuilder data = null;
-    for (String line : text.substring(0, text.length() - 2).split("\n", -1)) {
-      int colon = line.indexOf(':');
-      if (colon == 0) {
-        continue;
-      }
-      String field = colon < 0 ? line : line.substring(0, colon);
-      String value = colon < 0 ? "" : line.substring(colon + 1);
-      if (value.startsWith(" ")) {
-        value = value.substring(1);
-      }
-      switch (field) {
-        case "id" -> id = value;
-        case "event" -> event = value;
-        case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-        case "retry" -> { }
-        default -> throw new AssertionError("unexpected field " + field + " in " + text);
-      }
-    }
-    return new Frame(id, event, data == null ? null : data.toString());
+    return groups.get(0);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.ssekit.testkit;
 
+import io.ssekit.testkit.EventStreamParser.Event;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,31 +21,29 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A test client for a {@code text/event-stream} over real HTTP: it reads the response on a
- * thread of its own and interprets it as a browser does (WHATWG HTML, "Interpreting an event
- * stream"): lines end with CRLF, LF or CR; one space after the colon is dropped; {@code data}
- * lines are joined with LF; a blank line dispatches an event when there is data, and sets the
- * last event id either way; an id containing NUL is ignored.
+ * thread of its own and interprets it as a browser does, with an {@link EventStreamParser}.
  *
  * <p>Every received byte is also kept, for checks of the exact wire format (after gzip decoding,
  * when the response is compressed: send {@code Accept-Encoding: gzip} to ask for that).
  */
 public final class SseClient implements AutoCloseable {
-  /** An event as a browser's {@code MessageEvent} carries it. */
-  public record Event(String type, String data, String lastEventId) {}
-
   private final HttpClient http; // kept reachable: a collected HttpClient closes its connections
   private final HttpResponse<InputStream> response;
   private final Thread reader;
   private final ByteArrayOutputStream raw = new ByteArrayOutputStream();
   private final List<Event> events = new ArrayList<>();
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-  private final StringBuilder data = new StringBuilder();
-  private String type = "";
-  private String idBuffer = "";
-  private String lastEventId = "";
-  private Long retry;
+  private final EventStreamParser parser = new EventStreamParser(new EventStreamParser.Listener() {
+    @Override
+    public void event(Event event) {
+      events.add(event);
+    }
+
+    @Override
+    public void comment(String text) {
+      comments++;
+    }
+  });
   private int comments;
-  private boolean sawCr;
   private boolean ended;
   private boolean paused;
   private IOException failure;
@@ -99,12 +98,12 @@ public final class SseClient implements AutoCloseable {
 
   /** The last event id, as the browser would send it as {@code Last-Event-ID}. */
   public synchronized String lastEventId() {
-    return lastEventId;
+    return parser.lastEventId();
   }
 
   /** The last {@code retry:} value, or {@code null}. */
   public synchronized Long retry() {
-    return retry;
+    return parser.retry();
   }
 
   /** The number of comment lines received. */
@@ -206,9 +205,7 @@ public final class SseClient implements AutoCloseable {
             wait();
           }
           raw.write(buffer, 0, n);
-          for (int i = 0; i < n; i++) {
-            accept(buffer[i]);
-          }
+          parser.feed(buffer, 0, n);
           notifyAll();
         }
       }
@@ -231,58 +228,6 @@ public final class SseClient implements AutoCloseable {
     boolean gzip = response.headers().firstValue("content-encoding")
         .map(encoding -> encoding.equalsIgnoreCase("gzip")).orElse(false);
     return gzip ? new GZIPInputStream(response.body(), 512) : response.body();
-  }
-
-  private void accept(byte b) {
-    if (b == '\n' && sawCr) {
-      sawCr = false;
-      return;
-    }
-    sawCr = b == '\r';
-    if (b == '\n' || b == '\r') {
-      processLine(line.toString(StandardCharsets.UTF_8));
-      line.reset();
-    } else {
-      line.write(b);
-    }
-  }
-
-  private void processLine(String text) {
-    if (text.isEmpty()) {
-      lastEventId = idBuffer;
-      if (data.length() > 0) {
-        events.add(new Event(type.isEmpty() ? "message" : type,
-            data.substring(0, data.length() - 1), idBuffer));
-      }
-      data.setLength(0);
-      type = "";
-      return;
-    }
-    if (text.charAt(0) == ':') {
-      comments++;
-      return;
-    }
-    int colon = text.indexOf(':');
-    String field = colon < 0 ? text : text.substring(0, colon);
-    String value = colon < 0 ? "" : text.substring(colon + 1);
-    if (value.startsWith(" ")) {
-      value = value.substring(1);
-    }
-    switch (field) {
-      case "event" -> type = value;
-      case "data" -> data.append(value).append('\n');
-      case "id" -> {
-        if (value.indexOf('\0') < 0) {
-          idBuffer = value;
-        }
-      }
-      case "retry" -> {
-        if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          retry = Long.parseLong(value);
-        }
-      }
-      default -> { }
-    }
   }
 
   private static String causes(Throwable failure) {
