@@ -8,7 +8,6 @@ import io.ssekit.history.memory.MemoryEventHistory;
 import io.ssekit.history.redis.RedisEventHistory;
 import io.ssekit.servlet.SseServlet;
 import io.ssekit.spi.Authenticator;
-import io.ssekit.spi.KeepAlivePolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -129,18 +128,15 @@ public final class SampleApp implements AutoCloseable {
         JwtAuthenticator.builder().hs256Secret(jwtSecretBytes(secret)).build());
     Authenticator authenticator = jwt.<Authenticator>map(a -> a).orElse(Authenticator.allowAll());
     SseHub hub = hubBuilder.build();
-    KeepAlivePolicy.Fixed keepAlive = KeepAlivePolicy.every(config.keepAlive());
-    if (config.retry().isPresent()) {
-      keepAlive = keepAlive.withRetry(config.retry().get());
-    }
-    SseServlet events = SseServlet.builder()
+    SseServlet.Builder servlet = SseServlet.builder()
         .hub(hub)
         .authenticator(authenticator)
-        .keepAlive(keepAlive)
+        .keepAlive(config.keepAlive())
         .maxConnections(config.maxConnections())
         .corsOrigins(config.corsOrigins())
-        .shutdownGrace(config.shutdownGrace())
-        .build();
+        .shutdownGrace(config.shutdownGrace());
+    config.retry().ifPresent(servlet::retry);
+    SseServlet events = servlet.build();
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("sample-app");

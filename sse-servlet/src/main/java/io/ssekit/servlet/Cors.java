@@ -87,6 +87,19 @@ final class Cors {
     return true;
   }
 
+  /**
+   * Checks the {@code corsOrigins} setting: each entry an origin or {@code *}.
+   *
+   * @throws IllegalArgumentException naming the setting and the first entry that is not
+   */
+  static void requireOrigins(List<String> origins) {
+    for (String origin : origins) {
+      if (!origin.equals("*")) {
+        requireOrigin(origin);
+      }
+    }
+  }
+
   private static String requireOrigin(String origin) {
     int scheme = origin.indexOf("://");
     if (scheme <= 0 || origin.length() == scheme + 3 || origin.endsWith("/")

@@ -1,13 +1,16 @@
 package io.ssekit.servlet;
 
 import io.ssekit.ProtocolEvents;
+import java.util.ArrayList;
+import java.util.List;
 
 /** How a stream request is answered when it cannot be served: beyond the cap, or at shutdown. */
 public enum OverloadPolicy {
   /**
    * {@code 200} with a jittered {@code retry:} hint and an {@code sse-busy} event ({@code
-   * server-shutdown} while the servlet stops), then the stream ends. A browser's {@code EventSource} treats any other status as final; this way it
-   * comes back by itself after the hint, with its {@code Last-Event-ID}. The default.
+   * server-shutdown} while the servlet stops), then the stream ends. A browser's {@code
+   * EventSource} treats any other status as final; this way it comes back by itself after the
+   * hint, with its {@code Last-Event-ID}. The default.
    */
   SSE_BUSY(ProtocolEvents.BUSY),
 
@@ -20,17 +23,25 @@ public enum OverloadPolicy {
     this.setting = setting;
   }
 
-  /** The value of the {@code overloadPolicy} init-param that selects this policy. */
+  /** The value of the {@link ServletSetting#OVERLOAD_POLICY} init-param that selects it. */
   public String setting() {
     return setting;
   }
 
+  /**
+   * The policy that {@code value} of the setting {@code name} selects.
+   *
+   * @throws IllegalArgumentException naming the setting and the values it may take
+   */
   static OverloadPolicy fromSetting(String name, String value) {
+    List<String> settings = new ArrayList<>();
     for (OverloadPolicy policy : values()) {
       if (policy.setting.equals(value)) {
         return policy;
       }
+      settings.add(policy.setting);
     }
-    throw new IllegalArgumentException(name + " must be sse-busy or 503, was '" + value + "'");
+    throw new IllegalArgumentException(name + " must be " + String.join(" or ", settings)
+        + ", was '" + value + "'");
   }
 }

@@ -1,152 +1,108 @@
 package io.ssekit.servlet;
 
+import static io.ssekit.servlet.ServletSetting.AUTHENTICATOR;
+import static io.ssekit.servlet.ServletSetting.CORS_MAX_AGE;
+import static io.ssekit.servlet.ServletSetting.CORS_ORIGINS;
+import static io.ssekit.servlet.ServletSetting.FANOUT;
+import static io.ssekit.servlet.ServletSetting.HISTORY;
+import static io.ssekit.servlet.ServletSetting.HUB_ATTRIBUTE;
+import static io.ssekit.servlet.ServletSetting.KEEP_ALIVE;
+import static io.ssekit.servlet.ServletSetting.KEEP_ALIVE_POLICY;
+import static io.ssekit.servlet.ServletSetting.MAX_CONNECTIONS;
+import static io.ssekit.servlet.ServletSetting.MAX_EVENT_SIZE;
+import static io.ssekit.servlet.ServletSetting.MAX_LIFETIME;
+import static io.ssekit.servlet.ServletSetting.MAX_PENDING_EVENTS;
+import static io.ssekit.servlet.ServletSetting.MAX_QUEUED_BYTES;
+import static io.ssekit.servlet.ServletSetting.OVERLOAD_POLICY;
+import static io.ssekit.servlet.ServletSetting.RETRY;
+import static io.ssekit.servlet.ServletSetting.SHUTDOWN_GRACE;
+import static io.ssekit.servlet.ServletSetting.TOKEN_EXPIRY_WARNING;
+
 import io.ssekit.SseHub;
 import io.ssekit.spi.Authenticator;
-import io.ssekit.spi.AuthenticatorProvider;
-import io.ssekit.spi.EventHistory;
-import io.ssekit.spi.EventHistoryProvider;
-import io.ssekit.spi.Fanout;
-import io.ssekit.spi.FanoutProvider;
 import io.ssekit.spi.KeepAlivePolicy;
-import io.ssekit.spi.KeepAlivePolicyProvider;
-import io.ssekit.spi.Provider;
-import io.ssekit.spi.Providers;
 import io.ssekit.spi.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * The settings of an {@link SseServlet}, from init-params or from its {@link Builder}.
- *
- * <table>
- *   <caption>Init-params</caption>
- *   <tr><th>name</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code history}</td><td>the only one on the class path</td><td>{@code EventHistory}
- *       provider name (for example {@code memory}); its settings are {@code history.*}</td></tr>
- *   <tr><td>{@code fanout}</td><td>{@code local}</td><td>{@code Fanout} provider name; settings
- *       {@code fanout.*}</td></tr>
- *   <tr><td>{@code authenticator}</td><td>{@code none}</td><td>{@code Authenticator} provider
- *       name; settings {@code authenticator.*}</td></tr>
- *   <tr><td>{@code keepAlive}</td><td>{@code 15s}</td><td>idle time before a keep-alive
- *       comment</td></tr>
- *   <tr><td>{@code retry}</td><td>none</td><td>{@code retry:} hint sent when a stream
- *       opens</td></tr>
- *   <tr><td>{@code maxLifetime}</td><td>none</td><td>streams are closed (and resume elsewhere)
- *       after this long</td></tr>
- *   <tr><td>{@code keepAlivePolicy}</td><td>{@code fixed}</td><td>another
- *       {@code KeepAlivePolicy} provider, with settings {@code keepAlivePolicy.*} instead of the
- *       three above</td></tr>
- *   <tr><td>{@code maxConnections}</td><td>{@code 100000}</td><td>open streams at most</td></tr>
- *   <tr><td>{@code overloadPolicy}</td><td>{@code sse-busy}</td><td>beyond the cap:
- *       {@code sse-busy} or {@code 503}</td></tr>
- *   <tr><td>{@code maxEventSize}</td><td>{@code 1MB}</td><td>largest event data accepted by
- *       {@code publish}</td></tr>
- *   <tr><td>{@code maxQueuedBytes}</td><td>{@code 256KB}</td><td>bytes a stream may have
- *       waiting for a slow client before it is closed</td></tr>
- *   <tr><td>{@code maxPendingEvents}</td><td>{@code 10000}</td><td>live events a starting
- *       stream may hold while its replay is read and written</td></tr>
- *   <tr><td>{@code corsOrigins}</td><td>none</td><td>comma-separated allowed origins, or
- *       {@code *}</td></tr>
- *   <tr><td>{@code corsMaxAge}</td><td>{@code 10m}</td><td>how long a preflight answer may be
- *       cached</td></tr>
- *   <tr><td>{@code tokenExpiryWarning}</td><td>{@code 30s}</td><td>how long before its
- *       credentials expire a stream gets {@code sse-token-expiring}; it is closed when they
- *       expire</td></tr>
- *   <tr><td>{@code shutdownGrace}</td><td>{@code 5s}</td><td>time given to streams to write
- *       {@code server-shutdown} when the servlet stops</td></tr>
- *   <tr><td>{@code hubAttribute}</td><td>{@code io.ssekit.SseHub}</td><td>servlet context
- *       attribute that holds the hub</td></tr>
- * </table>
+ * The settings of an {@link SseServlet}, from its init-params or from its {@link
+ * SseServlet.Builder}: the value of each {@link ServletSetting} that was given, the defaults of
+ * the others, and the hub given to the builder, if any. The settings themselves (names, types,
+ * defaults, checks, meanings) are defined in {@link ServletSetting}.
  */
-record ServletOptions(
-    SseHub hub,
-    EventHistory history,
-    Fanout fanout,
-    Authenticator authenticator,
-    KeepAlivePolicy keepAlive,
-    int maxConnections,
-    OverloadPolicy overloadPolicy,
-    int maxEventSize,
-    int maxQueuedBytes,
-    int maxPendingEvents,
-    List<String> corsOrigins,
-    Duration corsMaxAge,
-    Duration tokenExpiryWarning,
-    Duration shutdownGrace,
-    String hubAttribute) {
+final class ServletOptions {
+  private final SseHub hub;
+  private final Map<ServletSetting<?>, Object> values;
+  private final KeepAlivePolicy keepAlive;
 
-  static final int DEFAULT_MAX_CONNECTIONS = 100_000;
-  static final int DEFAULT_MAX_QUEUED_BYTES = 256 * 1024;
-  static final Duration DEFAULT_CORS_MAX_AGE = Duration.ofMinutes(10);
-  static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
-  static final Duration DEFAULT_TOKEN_EXPIRY_WARNING = Duration.ofSeconds(30);
-
-  ServletOptions {
-    requirePositive("maxConnections", maxConnections);
-    requirePositive("maxEventSize", maxEventSize);
-    requirePositive("maxQueuedBytes", maxQueuedBytes);
-    requirePositive("maxPendingEvents", maxPendingEvents);
-    Objects.requireNonNull(authenticator, "authenticator");
-    Objects.requireNonNull(keepAlive, "keepAlive");
-    Objects.requireNonNull(overloadPolicy, "overloadPolicy");
-    corsOrigins = List.copyOf(corsOrigins);
-    new Cors(corsOrigins, corsMaxAge); // checks every origin, naming the setting
-    if (tokenExpiryWarning.isNegative()) {
-      throw new IllegalArgumentException("tokenExpiryWarning must not be negative, was "
-          + tokenExpiryWarning);
-    }
-    if (shutdownGrace.isNegative()) {
-      throw new IllegalArgumentException("shutdownGrace must not be negative, was " + shutdownGrace);
-    }
-    if (hubAttribute == null || hubAttribute.isBlank()) {
-      throw new IllegalArgumentException("hubAttribute must not be blank");
-    }
+  private ServletOptions(SseHub hub, Map<ServletSetting<?>, Object> values) {
+    this.hub = hub;
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    KeepAlivePolicy policy = get(KEEP_ALIVE_POLICY);
+    this.keepAlive = policy != null ? policy : new KeepAlivePolicy.Fixed(get(KEEP_ALIVE),
+        get(RETRY), get(MAX_LIFETIME));
   }
 
-  /** A new hub over the configured history and fanout (the servlet owns and closes it). */
-  SseHub newHub() {
-    SseHub.Builder builder = SseHub.builder().maxEventSize(maxEventSize)
-        .maxPendingEvents(maxPendingEvents);
-    if (history != null) {
-      builder.history(history);
+  /**
+   * The options of a servlet built in code, from the values its builder checked as they were set.
+   *
+   * @throws IllegalStateException when a combination is refused (see {@link ServletSetting})
+   */
+  static ServletOptions of(SseHub hub, Map<ServletSetting<?>, Object> values) {
+    if (hub != null) {
+      refuse(values, ServletSetting.OWN_HUB, "hub(...) excludes ",
+          ": configure that on the hub itself", ": configure those on the hub itself");
     }
-    if (fanout != null) {
-      builder.fanout(fanout);
+    if (values.containsKey(KEEP_ALIVE_POLICY)) {
+      refuse(values, ServletSetting.FIXED_KEEP_ALIVE, "keepAlivePolicy(...) excludes ",
+          ", which configures the fixed policy only", ", which configure the fixed policy only");
     }
-    return builder.build();
+    return new ServletOptions(hub, values);
   }
 
-  /** Reads init-params; fails on an invalid or unknown one, naming it. */
+  /**
+   * Reads init-params, each {@link ServletSetting} in turn and the providers last, so that a
+   * wrong value fails before a provider connects anywhere; what was created is closed again when
+   * a later setting fails.
+   *
+   * @throws IllegalArgumentException for an invalid, unknown or conflicting init-param, naming it
+   */
   static ServletOptions fromSettings(Map<String, String> params) {
     Settings settings = Settings.of(params);
+    Map<ServletSetting<?>, Object> values = new LinkedHashMap<>();
+    for (ServletSetting<?> setting : ServletSetting.all()) {
+      if (!setting.isProvider()) {
+        setting.read(settings).ifPresent(value -> values.put(setting, value));
+      }
+    }
+    String policy = settings.string(KEEP_ALIVE_POLICY.name()).orElse(null);
+    for (ServletSetting<?> fixedOnly : ServletSetting.FIXED_KEEP_ALIVE) {
+      if (policy != null && !KEEP_ALIVE_POLICY.isDefaultProvider(policy)
+          && values.containsKey(fixedOnly)) {
+        throw new IllegalArgumentException(fixedOnly + " applies to the fixed keep-alive policy"
+            + " only; with keepAlivePolicy=" + policy + " use keepAlivePolicy.* settings");
+      }
+    }
     List<AutoCloseable> created = new ArrayList<>();
     try {
-      int maxConnections = settings.positiveInt("maxConnections", DEFAULT_MAX_CONNECTIONS);
-      OverloadPolicy overload = settings.string("overloadPolicy")
-          .map(v -> OverloadPolicy.fromSetting("overloadPolicy", v))
-          .orElse(OverloadPolicy.SSE_BUSY);
-      int maxEventSize = sizeAsInt(settings, "maxEventSize", SseHub.DEFAULT_MAX_EVENT_SIZE);
-      int maxQueued = sizeAsInt(settings, "maxQueuedBytes", DEFAULT_MAX_QUEUED_BYTES);
-      int maxPending = settings.positiveInt("maxPendingEvents", SseHub.DEFAULT_MAX_PENDING_EVENTS);
-      List<String> origins = settings.list("corsOrigins");
-      Duration corsMaxAge = settings.duration("corsMaxAge", DEFAULT_CORS_MAX_AGE);
-      Duration expiryWarning =
-          settings.duration("tokenExpiryWarning", DEFAULT_TOKEN_EXPIRY_WARNING);
-      Duration grace = settings.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE);
-      String attribute = settings.string("hubAttribute").orElse(SseServlet.HUB_ATTRIBUTE);
-      KeepAlivePolicy keepAlive = keepAlive(settings);
-      Authenticator authenticator =
-          create(settings, "authenticator", AuthenticatorProvider.class, "none", created);
-      Fanout fanout = create(settings, "fanout", FanoutProvider.class, "local", created);
-      EventHistory history =
-          create(settings, "history", EventHistoryProvider.class, null, created);
+      for (ServletSetting<?> setting : ServletSetting.all()) {
+        if (setting.isProvider()) {
+          setting.read(settings).ifPresent(value -> {
+            values.put(setting, value);
+            if (value instanceof AutoCloseable closeable) {
+              created.add(closeable);
+            }
+          });
+        }
+      }
       settings.requireAllRead();
-      return new ServletOptions(null, history, fanout, authenticator, keepAlive, maxConnections,
-          overload, maxEventSize, maxQueued, maxPending, origins, corsMaxAge, expiryWarning, grace,
-          attribute);
+      return new ServletOptions(null, values);
     } catch (RuntimeException e) {
       for (AutoCloseable instance : created) {
         try {
@@ -159,48 +115,81 @@ record ServletOptions(
     }
   }
 
-  private static KeepAlivePolicy keepAlive(Settings settings) {
-    String provider = settings.string("keepAlivePolicy").orElse("fixed");
-    if (provider.equals("fixed")) {
-      KeepAlivePolicy.Fixed fixed =
-          KeepAlivePolicy.every(settings.duration("keepAlive", KeepAlivePolicy.DEFAULT_INTERVAL));
-      fixed = settings.duration("retry").map(fixed::withRetry).orElse(fixed);
-      return settings.duration("maxLifetime").map(fixed::withMaxLifetime).orElse(fixed);
-    }
-    for (String fixedOnly : List.of("keepAlive", "retry", "maxLifetime")) {
-      if (settings.string(fixedOnly).isPresent()) {
-        throw new IllegalArgumentException(fixedOnly + " applies to the fixed keep-alive policy"
-            + " only; with keepAlivePolicy=" + provider + " use keepAlivePolicy.* settings");
-      }
-    }
-    return Providers.create(KeepAlivePolicyProvider.class, provider,
-        settings.scope("keepAlivePolicy"));
+  /** The value of {@code setting}: the one given, or its default (possibly {@code null}). */
+  <T> T get(ServletSetting<T> setting) {
+    return setting.in(values);
   }
 
-  private static <T, P extends Provider<T>> T create(Settings settings, String key, Class<P> type,
-      String defaultName, List<AutoCloseable> created) {
-    String name = settings.string(key).orElse(defaultName);
-    if (name == null) {
-      name = Providers.only(type).name();
-    }
-    T instance = Providers.create(type, name, settings.scope(key));
-    if (instance instanceof AutoCloseable closeable) {
-      created.add(closeable);
-    }
-    return instance;
+  /** The hub given to the builder, or {@code null} when the servlet creates its own. */
+  SseHub hub() {
+    return hub;
   }
 
-  private static int sizeAsInt(Settings settings, String key, int defaultValue) {
-    long value = settings.size(key, defaultValue);
-    if (value > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(key + " must be below 2GB, was " + value + " bytes");
+  /** A new hub over the configured history and fanout (the servlet owns and closes it). */
+  SseHub newHub() {
+    SseHub.Builder builder = SseHub.builder().maxEventSize(get(MAX_EVENT_SIZE))
+        .maxPendingEvents(get(MAX_PENDING_EVENTS));
+    if (get(HISTORY) != null) {
+      builder.history(get(HISTORY));
     }
-    return (int) value;
+    if (get(FANOUT) != null) {
+      builder.fanout(get(FANOUT));
+    }
+    return builder.build();
   }
 
-  private static void requirePositive(String name, int value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException(name + " must be positive, was " + value);
+  /**
+   * The keep-alive policy: {@link ServletSetting#KEEP_ALIVE_POLICY}, or the fixed one made of
+   * {@link ServletSetting#KEEP_ALIVE}, {@link ServletSetting#RETRY} and {@link
+   * ServletSetting#MAX_LIFETIME}.
+   */
+  KeepAlivePolicy keepAlive() {
+    return keepAlive;
+  }
+
+  Authenticator authenticator() {
+    return get(AUTHENTICATOR);
+  }
+
+  int maxConnections() {
+    return get(MAX_CONNECTIONS);
+  }
+
+  OverloadPolicy overloadPolicy() {
+    return get(OVERLOAD_POLICY);
+  }
+
+  int maxQueuedBytes() {
+    return get(MAX_QUEUED_BYTES);
+  }
+
+  List<String> corsOrigins() {
+    return get(CORS_ORIGINS);
+  }
+
+  Duration corsMaxAge() {
+    return get(CORS_MAX_AGE);
+  }
+
+  Duration tokenExpiryWarning() {
+    return get(TOKEN_EXPIRY_WARNING);
+  }
+
+  Duration shutdownGrace() {
+    return get(SHUTDOWN_GRACE);
+  }
+
+  String hubAttribute() {
+    return get(HUB_ATTRIBUTE);
+  }
+
+  private static void refuse(Map<ServletSetting<?>, Object> values,
+      List<ServletSetting<?>> excluded, String prefix, String adviceForOne, String adviceForMany) {
+    List<String> given = excluded.stream().filter(values::containsKey).map(ServletSetting::name)
+        .collect(Collectors.toList());
+    if (!given.isEmpty()) {
+      throw new IllegalStateException(prefix + String.join(", ", given)
+          + (given.size() == 1 ? adviceForOne : adviceForMany));
     }
   }
 }

@@ -48,11 +48,11 @@ import org.slf4j.LoggerFactory;
  * timer thread per servlet writes keep-alive comments to idle streams.
  *
  * <p>Configure it with init-params (web.xml, {@code @WebServlet}, a container's registration API)
- * or with {@link #builder()}; every setting and its default is listed in {@link ServletOptions}.
- * A wrong setting fails {@link #init} with a message that names it. The hub is published as the
- * servlet context attribute {@code hubAttribute} (default {@value #HUB_ATTRIBUTE}), so
- * application code can {@linkplain SseHub#publish publish} from anywhere; {@link #hub(ServletContext)}
- * reads it.
+ * or with {@link #builder()}; each setting (its name, default, check and meaning) is defined
+ * once in {@link ServletSetting}. A wrong setting fails {@link #init} with a message that names
+ * it. The hub is published as the servlet context attribute {@code hubAttribute} (default
+ * {@value #HUB_ATTRIBUTE}), so application code can {@linkplain SseHub#publish publish} from
+ * anywhere; {@link #hub(ServletContext)} reads it.
  *
  * <p>A stream opened with credentials that expire ({@link SsePrincipal#expiresAt()}) gets an
  * {@code sse-token-expiring} event {@code tokenExpiryWarning} before (data: {@code
@@ -392,25 +392,14 @@ public class SseServlet extends HttpServlet {
   }
 
   /**
-   * Configures an {@link SseServlet} in code. Every setting has the default its init-param has
-   * (see {@link ServletOptions}); a servlet built here takes no init-params.
+   * Configures an {@link SseServlet} in code. Each method sets the {@link ServletSetting} of its
+   * name, whose default applies when it is not called, and checks the value at once; {@link
+   * #build()} refuses the combinations that {@link ServletSetting} names. A servlet built here
+   * takes no init-params.
    */
   public static final class Builder {
+    private final Map<ServletSetting<?>, Object> values = new LinkedHashMap<>();
     private SseHub hub;
-    private EventHistory history;
-    private Fanout fanout;
-    private Authenticator authenticator = Authenticator.allowAll();
-    private KeepAlivePolicy keepAlive = KeepAlivePolicy.defaults();
-    private int maxConnections = ServletOptions.DEFAULT_MAX_CONNECTIONS;
-    private OverloadPolicy overloadPolicy = OverloadPolicy.SSE_BUSY;
-    private int maxEventSize = SseHub.DEFAULT_MAX_EVENT_SIZE;
-    private int maxQueuedBytes = ServletOptions.DEFAULT_MAX_QUEUED_BYTES;
-    private int maxPendingEvents = SseHub.DEFAULT_MAX_PENDING_EVENTS;
-    private List<String> corsOrigins = List.of();
-    private Duration corsMaxAge = ServletOptions.DEFAULT_CORS_MAX_AGE;
-    private Duration tokenExpiryWarning = ServletOptions.DEFAULT_TOKEN_EXPIRY_WARNING;
-    private Duration shutdownGrace = ServletOptions.DEFAULT_SHUTDOWN_GRACE;
-    private String hubAttribute = HUB_ATTRIBUTE;
 
     private Builder() {}
 
@@ -420,113 +409,111 @@ public class SseServlet extends HttpServlet {
      * hub the servlet otherwise creates (and closes in {@code destroy}).
      */
     public Builder hub(SseHub value) {
-      this.hub = Objects.requireNonNull(value, "hub");
+      this.hub = Objects.requireNonNull(value, "hub must not be null");
       return this;
     }
 
-    /** The history of the servlet's own hub; default the only one on the class path. */
+    /** Sets {@link ServletSetting#HISTORY}. */
     public Builder history(EventHistory value) {
-      this.history = Objects.requireNonNull(value, "history");
-      return this;
+      return set(ServletSetting.HISTORY, value);
     }
 
-    /** The fanout of the servlet's own hub; default {@link Fanout#local()}. */
+    /** Sets {@link ServletSetting#FANOUT}. */
     public Builder fanout(Fanout value) {
-      this.fanout = Objects.requireNonNull(value, "fanout");
-      return this;
+      return set(ServletSetting.FANOUT, value);
     }
 
-    /** Who may open streams; default {@link Authenticator#allowAll()}. */
+    /** Sets {@link ServletSetting#AUTHENTICATOR}. */
     public Builder authenticator(Authenticator value) {
-      this.authenticator = Objects.requireNonNull(value, "authenticator");
-      return this;
+      return set(ServletSetting.AUTHENTICATOR, value);
     }
 
-    /** Keep-alive interval, retry hint and lifetime; default every 15 s, no hint, no limit. */
-    public Builder keepAlive(KeepAlivePolicy value) {
-      this.keepAlive = Objects.requireNonNull(value, "keepAlive");
-      return this;
+    /** Sets {@link ServletSetting#KEEP_ALIVE}. */
+    public Builder keepAlive(Duration value) {
+      return set(ServletSetting.KEEP_ALIVE, value);
     }
 
-    /** Open streams at most; default 100,000. */
-    public Builder maxConnections(int value) {
-      this.maxConnections = value;
-      return this;
+    /** Sets {@link ServletSetting#RETRY}. */
+    public Builder retry(Duration value) {
+      return set(ServletSetting.RETRY, value);
     }
 
-    /** How requests beyond {@link #maxConnections} are answered; default {@code sse-busy}. */
-    public Builder overloadPolicy(OverloadPolicy value) {
-      this.overloadPolicy = Objects.requireNonNull(value, "overloadPolicy");
-      return this;
-    }
-
-    /** The largest event data the servlet's own hub accepts, in bytes; default 1 MiB. */
-    public Builder maxEventSize(int bytes) {
-      this.maxEventSize = bytes;
-      return this;
-    }
-
-    /** Bytes a stream may have waiting for its client before it is closed; default 256 KiB. */
-    public Builder maxQueuedBytes(int bytes) {
-      this.maxQueuedBytes = bytes;
-      return this;
-    }
-
-    /** Live events a starting stream may hold while its replay is read; default 10,000. */
-    public Builder maxPendingEvents(int count) {
-      this.maxPendingEvents = count;
-      return this;
-    }
-
-    /** Origins allowed to open streams from a browser ({@code *} for any, without cookies). */
-    public Builder corsOrigins(List<String> origins) {
-      this.corsOrigins = List.copyOf(origins);
-      return this;
-    }
-
-    /** How long a browser may cache a preflight answer; default 10 minutes. */
-    public Builder corsMaxAge(Duration value) {
-      this.corsMaxAge = Objects.requireNonNull(value, "corsMaxAge");
-      return this;
+    /** Sets {@link ServletSetting#MAX_LIFETIME}. */
+    public Builder maxLifetime(Duration value) {
+      return set(ServletSetting.MAX_LIFETIME, value);
     }
 
     /**
-     * How long before its credentials expire a stream gets {@code sse-token-expiring}; default
-     * 30 s. The stream is closed when they expire.
+     * Sets {@link ServletSetting#KEEP_ALIVE_POLICY}, which excludes {@link #keepAlive}, {@link
+     * #retry} and {@link #maxLifetime}.
      */
+    public Builder keepAlivePolicy(KeepAlivePolicy value) {
+      return set(ServletSetting.KEEP_ALIVE_POLICY, value);
+    }
+
+    /** Sets {@link ServletSetting#MAX_CONNECTIONS}. */
+    public Builder maxConnections(int count) {
+      return set(ServletSetting.MAX_CONNECTIONS, count);
+    }
+
+    /** Sets {@link ServletSetting#OVERLOAD_POLICY}. */
+    public Builder overloadPolicy(OverloadPolicy value) {
+      return set(ServletSetting.OVERLOAD_POLICY, value);
+    }
+
+    /** Sets {@link ServletSetting#MAX_EVENT_SIZE}. */
+    public Builder maxEventSize(int bytes) {
+      return set(ServletSetting.MAX_EVENT_SIZE, bytes);
+    }
+
+    /** Sets {@link ServletSetting#MAX_QUEUED_BYTES}. */
+    public Builder maxQueuedBytes(int bytes) {
+      return set(ServletSetting.MAX_QUEUED_BYTES, bytes);
+    }
+
+    /** Sets {@link ServletSetting#MAX_PENDING_EVENTS}. */
+    public Builder maxPendingEvents(int count) {
+      return set(ServletSetting.MAX_PENDING_EVENTS, count);
+    }
+
+    /** Sets {@link ServletSetting#CORS_ORIGINS}. */
+    public Builder corsOrigins(List<String> origins) {
+      return set(ServletSetting.CORS_ORIGINS, List.copyOf(origins));
+    }
+
+    /** Sets {@link ServletSetting#CORS_MAX_AGE}. */
+    public Builder corsMaxAge(Duration value) {
+      return set(ServletSetting.CORS_MAX_AGE, value);
+    }
+
+    /** Sets {@link ServletSetting#TOKEN_EXPIRY_WARNING}. */
     public Builder tokenExpiryWarning(Duration value) {
-      this.tokenExpiryWarning = Objects.requireNonNull(value, "tokenExpiryWarning");
-      return this;
+      return set(ServletSetting.TOKEN_EXPIRY_WARNING, value);
     }
 
-    /** Time given to streams to write {@code server-shutdown} in {@code destroy}; default 5 s. */
+    /** Sets {@link ServletSetting#SHUTDOWN_GRACE}. */
     public Builder shutdownGrace(Duration value) {
-      this.shutdownGrace = Objects.requireNonNull(value, "shutdownGrace");
-      return this;
+      return set(ServletSetting.SHUTDOWN_GRACE, value);
     }
 
-    /** The servlet context attribute that holds the hub; default {@value #HUB_ATTRIBUTE}. */
+    /** Sets {@link ServletSetting#HUB_ATTRIBUTE}. */
     public Builder hubAttribute(String name) {
-      this.hubAttribute = name;
-      return this;
+      return set(ServletSetting.HUB_ATTRIBUTE, name);
     }
 
     /**
      * The servlet.
      *
-     * @throws IllegalArgumentException for a value out of range, naming the setting
-     * @throws IllegalStateException when a hub is combined with settings of the servlet's own hub
+     * @throws IllegalStateException for a refused combination: {@link #hub} with a setting of
+     *     the servlet's own hub, or {@link #keepAlivePolicy} with a setting of the fixed policy
      */
     public SseServlet build() {
-      if (hub != null && (history != null || fanout != null
-          || maxEventSize != SseHub.DEFAULT_MAX_EVENT_SIZE
-          || maxPendingEvents != SseHub.DEFAULT_MAX_PENDING_EVENTS)) {
-        throw new IllegalStateException("hub(...) excludes history, fanout, maxEventSize and"
-            + " maxPendingEvents: configure those on the hub itself");
-      }
-      return new SseServlet(new ServletOptions(hub, history, fanout, authenticator, keepAlive,
-          maxConnections, overloadPolicy, maxEventSize, maxQueuedBytes, maxPendingEvents,
-          corsOrigins, corsMaxAge, tokenExpiryWarning, shutdownGrace, hubAttribute));
+      return new SseServlet(ServletOptions.of(hub, values));
+    }
+
+    private <T> Builder set(ServletSetting<T> setting, T value) {
+      values.put(setting, setting.check(value));
+      return this;
     }
   }
 }

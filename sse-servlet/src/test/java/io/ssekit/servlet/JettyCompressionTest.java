@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssekit.SseHub;
 import io.ssekit.history.memory.MemoryEventHistory;
-import io.ssekit.spi.KeepAlivePolicy;
 import io.ssekit.testkit.SseClient;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -26,7 +25,7 @@ class JettyCompressionTest {
     // Keep-alives far apart: nothing but the events themselves can push them out.
     try (SseHub hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
         TestServer server = TestServer.Jetty.startBehindGzip(SseServlet.builder().hub(hub)
-            .keepAlive(KeepAlivePolicy.every(Duration.ofMinutes(5))).build());
+            .keepAlive(Duration.ofMinutes(5)).build());
         SseClient client = SseClient.open(HttpClient.newBuilder().version(protocol).build(),
             server.uri("/events?topic=news"), Map.of("Accept-Encoding", "gzip"))) {
       assertEquals(protocol, client.version());

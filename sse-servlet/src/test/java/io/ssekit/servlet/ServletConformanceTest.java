@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ssekit.SseHub;
 import io.ssekit.history.memory.MemoryEventHistory;
 import io.ssekit.spi.AuthResult;
-import io.ssekit.spi.KeepAlivePolicy;
 import io.ssekit.spi.SsePrincipal;
 import io.ssekit.testkit.SseClient;
 import io.ssekit.testkit.EventStreamParser.Event;
@@ -130,7 +129,7 @@ abstract class ServletConformanceTest {
 
   @Test
   void retryHintIsSentOnceAtConnect() throws Exception {
-    start(SseServlet.builder().keepAlive(KeepAlivePolicy.defaults().withRetry(Duration.ofMillis(2500))));
+    start(SseServlet.builder().retry(Duration.ofMillis(2500)));
     SseClient client = connect("");
     client.awaitText("id: ", WAIT);
     assertEquals(2500L, client.retry());
@@ -288,7 +287,7 @@ abstract class ServletConformanceTest {
 
   @Test
   void tenThousandConnectDisconnectCyclesLeaveNothingBehind() throws Exception {
-    SseHub hub = start(SseServlet.builder().keepAlive(KeepAlivePolicy.every(Duration.ofMillis(50))));
+    SseHub hub = start(SseServlet.builder().keepAlive(Duration.ofMillis(50)));
     warmUpAndCycle(200);
     long heapBefore = usedHeapAfterGc();
 
@@ -323,7 +322,7 @@ abstract class ServletConformanceTest {
   void beyondTheCapAClientGetsSseBusyWithARetryHintAndTheStreamEnds() throws Exception {
     // A short keep-alive notices the client that leaves below.
     start(SseServlet.builder().maxConnections(2)
-        .keepAlive(KeepAlivePolicy.every(Duration.ofMillis(100)).withRetry(Duration.ofSeconds(2))));
+        .keepAlive(Duration.ofMillis(100)).retry(Duration.ofSeconds(2)));
     SseClient one = connect("");
     connect("").awaitText("id: ", WAIT);
     one.awaitText("id: ", WAIT);
@@ -418,7 +417,7 @@ abstract class ServletConformanceTest {
 
   @Test
   void anIdleStreamGetsKeepAliveCommentsAndStaysOpen() throws Exception {
-    SseHub hub = start(SseServlet.builder().keepAlive(KeepAlivePolicy.every(Duration.ofMillis(200))));
+    SseHub hub = start(SseServlet.builder().keepAlive(Duration.ofMillis(200)));
     SseClient client = connect("");
     client.awaitText("id: ", WAIT);
     int greeting = client.comments();
@@ -432,7 +431,7 @@ abstract class ServletConformanceTest {
 
   @Test
   void keepAliveIsSkippedWhileDataFlows() throws Exception {
-    SseHub hub = start(SseServlet.builder().keepAlive(KeepAlivePolicy.every(Duration.ofMillis(400))));
+    SseHub hub = start(SseServlet.builder().keepAlive(Duration.ofMillis(400)));
     SseClient client = connect("");
     client.awaitText("id: ", WAIT);
     int before = client.comments();
@@ -447,7 +446,7 @@ abstract class ServletConformanceTest {
 
   @Test
   void aStreamOutlivesTheContainersDefaultAsyncTimeout() throws Exception {
-    SseHub hub = start(SseServlet.builder().keepAlive(KeepAlivePolicy.every(Duration.ofMinutes(5))));
+    SseHub hub = start(SseServlet.builder().keepAlive(Duration.ofMinutes(5)));
     SseClient client = connect("");
     client.awaitText("id: ", WAIT);
 
@@ -580,7 +579,7 @@ abstract class ServletConformanceTest {
 
   @Test
   void stoppingTheContainerSendsEveryStreamServerShutdownWithAJitteredRetry() throws Exception {
-    start(SseServlet.builder().keepAlive(KeepAlivePolicy.defaults().withRetry(Duration.ofSeconds(1))));
+    start(SseServlet.builder().retry(Duration.ofSeconds(1)));
     List<SseClient> clients = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       SseClient client = connect("?topic=t" + i);
@@ -603,7 +602,7 @@ abstract class ServletConformanceTest {
 
   @Test
   void aStreamRequestWhileShuttingDownIsToldToComeBackLaterNotRefused() throws Exception {
-    start(SseServlet.builder().keepAlive(KeepAlivePolicy.defaults().withRetry(Duration.ofSeconds(1))));
+    start(SseServlet.builder().retry(Duration.ofSeconds(1)));
     servlet.shutdown();
 
     // A browser's EventSource would give up for good on a 503; this answer makes it retry.

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssekit.SseHub;
 import io.ssekit.history.memory.MemoryEventHistory;
+import io.ssekit.spi.Fanout;
+import io.ssekit.spi.KeepAlivePolicy;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -15,9 +17,11 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Init-params configure the servlet, and a wrong one fails {@code init}, named (README,
@@ -88,12 +92,93 @@ class SseServletConfigTest {
   }
 
   @Test
+  void aValueOutOfRangeFailsInitNamingTheInitParam() {
+    ServletException e = assertThrows(ServletException.class,
+        () -> new SseServlet().init(config(Map.of("history", "memory", "keepAlive", "0s"))));
+    assertEquals("SseServlet 'events' cannot start: keepAlive must be positive, was PT0S"
+        + " (init-param keepAlive)", e.getMessage());
+    ServletException policy = assertThrows(ServletException.class,
+        () -> new SseServlet().init(config(Map.of("history", "memory", "overloadPolicy", "drop"))));
+    assertEquals("SseServlet 'events' cannot start: overloadPolicy must be sse-busy or 503,"
+        + " was 'drop'", policy.getMessage());
+  }
+
+  @Test
+  void anotherKeepAlivePolicyExcludesTheSettingsOfTheFixedOne() {
+    ServletException e = assertThrows(ServletException.class,
+        () -> new SseServlet().init(config(Map.of("history", "memory",
+            "keepAlivePolicy", "adaptive", "retry", "2s"))));
+    assertEquals("SseServlet 'events' cannot start: retry applies to the fixed keep-alive policy"
+        + " only; with keepAlivePolicy=adaptive use keepAlivePolicy.* settings", e.getMessage());
+  }
+
+  @Test
+  void initParamsNamingTheDefaultProvidersMeanTheDefaults() throws Exception {
+    SseServlet servlet = new SseServlet();
+    servlet.init(config(Map.of("history", "memory", "fanout", "local", "authenticator", "none",
+        "keepAlivePolicy", "fixed", "keepAlive", "3s")));
+    try {
+      assertEquals(Duration.ofSeconds(3), servlet.options().keepAlive().interval());
+      assertSame(ServletSetting.AUTHENTICATOR.defaultValue().orElseThrow(),
+          servlet.options().authenticator());
+    } finally {
+      servlet.destroy();
+    }
+  }
+
+  @Test
+  void theBuilderChecksEachValueAsItIsSet() {
+    SseServlet.Builder builder = SseServlet.builder();
+    Map<Executable, String> refused = new LinkedHashMap<>();
+    refused.put(() -> builder.maxConnections(0), "maxConnections must be positive, was 0");
+    refused.put(() -> builder.maxQueuedBytes(-1), "maxQueuedBytes must be positive, was -1");
+    refused.put(() -> builder.keepAlive(Duration.ZERO), "keepAlive must be positive, was PT0S");
+    refused.put(() -> builder.retry(Duration.ofSeconds(-1)),
+        "retry must not be negative, was PT-1S");
+    refused.put(() -> builder.shutdownGrace(Duration.ofSeconds(-1)),
+        "shutdownGrace must not be negative, was PT-1S");
+    refused.put(() -> builder.hubAttribute(" "), "hubAttribute must not be blank");
+    refused.put(() -> builder.corsOrigins(List.of("https://a.example/")), "corsOrigins entries"
+        + " must be origins like https://app.example.com (scheme, host, optional port, no path)"
+        + " or *, was 'https://a.example/'");
+    for (Map.Entry<Executable, String> each : refused.entrySet()) {
+      assertEquals(each.getValue(),
+          assertThrows(IllegalArgumentException.class, each.getKey()).getMessage());
+    }
+    assertEquals("tokenExpiryWarning must not be null", assertThrows(NullPointerException.class,
+        () -> builder.tokenExpiryWarning(null)).getMessage());
+  }
+
+  @Test
   void theBuilderRejectsAHubTogetherWithSettingsOfItsOwnHub() {
     try (SseHub hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build()) {
-      IllegalStateException e = assertThrows(IllegalStateException.class,
+      IllegalStateException one = assertThrows(IllegalStateException.class,
           () -> SseServlet.builder().hub(hub).maxEventSize(10).build());
-      assertTrue(e.getMessage().contains("maxEventSize"), e.getMessage());
+      assertEquals("hub(...) excludes maxEventSize: configure that on the hub itself",
+          one.getMessage());
+      IllegalStateException two = assertThrows(IllegalStateException.class,
+          () -> SseServlet.builder().fanout(Fanout.local()).maxPendingEvents(5).hub(hub).build());
+      assertEquals("hub(...) excludes fanout, maxPendingEvents: configure those on the hub itself",
+          two.getMessage());
     }
+  }
+
+  @Test
+  void theBuilderRejectsAKeepAlivePolicyTogetherWithSettingsOfTheFixedOne() {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> SseServlet.builder().retry(Duration.ofSeconds(2))
+            .keepAlivePolicy(KeepAlivePolicy.defaults()).build());
+    assertEquals("keepAlivePolicy(...) excludes retry, which configures the fixed policy only",
+        e.getMessage());
+  }
+
+  @Test
+  void theBuilderMakesTheFixedKeepAlivePolicyOfItsParts() {
+    ServletOptions options = ServletOptions.of(null, Map.of(ServletSetting.KEEP_ALIVE,
+        Duration.ofSeconds(4), ServletSetting.MAX_LIFETIME, Duration.ofMinutes(30)));
+    assertEquals(new KeepAlivePolicy.Fixed(Duration.ofSeconds(4), null, Duration.ofMinutes(30)),
+        options.keepAlive());
+    assertEquals(100_000, options.maxConnections());
   }
 
   private ServletConfig config(Map<String, String> params) {
