@@ -2,11 +2,11 @@ package io.ssekit.sample;
 
 import io.ssekit.SseHub;
 import io.ssekit.auth.JwtAuthenticator;
-import io.ssekit.auth.TicketServlet;
 import io.ssekit.fanout.redis.RedisFanout;
 import io.ssekit.history.memory.MemoryEventHistory;
 import io.ssekit.history.redis.RedisEventHistory;
 import io.ssekit.servlet.SseServlet;
+import io.ssekit.servlet.TicketServlet;
 import io.ssekit.spi.Authenticator;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

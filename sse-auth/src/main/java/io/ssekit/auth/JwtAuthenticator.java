@@ -14,6 +14,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.ssekit.Topics;
 import io.ssekit.spi.AuthRequest;
 import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.Authenticator;
@@ -31,6 +32,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -60,9 +62,10 @@ import javax.crypto.spec.SecretKeySpec;
  * <p><b>Permissions</b> come from the claim {@code sse}: {@code {"subscribe": [patterns],
  * "publish": [patterns]}}, patterns as {@link TopicPatterns}; a token without it may do nothing.
  *
- * <p><b>Stream tickets</b> ({@link #tickets()}, handed out by {@link TicketServlet}) are
- * accepted only as the {@code token} query parameter of a request that opens a stream
- * ({@link AuthRequest#opensStream()}), once per instance; anywhere else they are refused.
+ * <p><b>Stream tickets</b> ({@link #tickets()}) are bought with a token at a ticket endpoint
+ * ({@link #exchangeForTicket}; on the Servlet API, {@code io.ssekit.servlet.TicketServlet}). They
+ * are accepted only as the {@code token} query parameter of a request that opens a stream ({@link
+ * AuthRequest#opensStream()}), once per instance; anywhere else they are refused.
  *
  * <p><b>Answers.</b> No token: {@code 401} with {@code WWW-Authenticate: Bearer}. A malformed,
  * forged, expired or otherwise invalid token: {@code 401} with {@code Bearer
@@ -111,18 +114,85 @@ public final class JwtAuthenticator implements Authenticator {
     return CompletableFuture.completedFuture(decide(request));
   }
 
+  /**
+   * What a ticket endpoint does, in plain Java for any HTTP layer: verifies the token of a
+   * request's {@code Authorization: Bearer} header and issues a {@link StreamTickets stream
+   * ticket} for the topics asked for.
+   *
+   * <p>Only the header counts, never a cookie (another site's page could make the browser send
+   * it) nor a query parameter. The token must be a token, not a ticket, and must not have
+   * expired, not even within the clock skew (a stream opened with it would close at once). The
+   * ticket may stream the topics asked for, each of which the token must allow, or when none are
+   * asked for every topic the token may subscribe to.
+   *
+   * @param authorization the request's {@code Authorization} header, or {@code null} when it has
+   *     none; a credential, never to be logged
+   * @param topics the topics asked for, unchecked (a ticket endpoint's {@code topic} query
+   *     parameters), or an empty list for all the token's subscribe topics
+   * @return the ticket; or {@link TicketExchange.Refused} with {@code 401} (and its challenge)
+   *     for a missing, invalid or expired token, or a ticket in its place, {@code 403} for a
+   *     topic the token may not subscribe to or a token that may subscribe to none; or {@link
+   *     TicketExchange.InvalidTopic} for a topic that is not a valid name. Only a valid token
+   *     learns whether its topics are valid.
+   */
+  public TicketExchange exchangeForTicket(String authorization, List<String> topics) {
+    Objects.requireNonNull(topics, "topics");
+    Optional<String> token = Optional.ofNullable(authorization)
+        .flatMap(JwtAuthenticator::bearerOf).filter(value -> !value.isEmpty());
+    AuthResult result = token.isEmpty()
+        ? AuthResult.unauthenticated(MISSING, "a token is required")
+        : verify(token.get(), false);
+    if (result instanceof AuthResult.Denied denied) {
+      return new TicketExchange.Refused(denied);
+    }
+    JwtPrincipal principal = (JwtPrincipal) ((AuthResult.Granted) result).principal();
+    if (!principal.expires().isAfter(Instant.now())) {
+      return new TicketExchange.Refused(new AuthResult.Denied(401, INVALID,
+          "the token has expired; fetch a fresh one"));
+    }
+    TopicPatterns asked = principal.subscribe();
+    if (!topics.isEmpty()) {
+      try {
+        asked = TopicPatterns.of(List.copyOf(Topics.requireValidSet(topics)));
+      } catch (IllegalArgumentException e) {
+        return new TicketExchange.InvalidTopic(e.getMessage());
+      }
+      for (String topic : asked.patterns()) {
+        if (!principal.maySubscribe(topic)) {
+          return new TicketExchange.Refused(new AuthResult.Denied(403, null,
+              "not allowed to subscribe to topic '" + topic + "'"));
+        }
+      }
+    }
+    if (asked.patterns().isEmpty()) {
+      return new TicketExchange.Refused(new AuthResult.Denied(403, null,
+          "the token may not subscribe to any topic"));
+    }
+    StreamTickets.Ticket ticket = tickets.issue(principal, asked);
+    long left = ticket.expiresAt().toEpochMilli() - System.currentTimeMillis();
+    long expiresIn = Math.min(tickets.lifetime().toSeconds(), Math.max(0, (left + 999) / 1000));
+    return new TicketExchange.Issued(ticket, Duration.ofSeconds(expiresIn));
+  }
+
   private AuthResult decide(AuthRequest request) {
     Optional<Found> found = tokenOf(request);
     if (found.isEmpty()) {
       return AuthResult.unauthenticated(MISSING, "a token is required");
     }
-    String token = found.get().token();
+    return verify(found.get().token(), found.get().fromQuery() && request.opensStream());
+  }
+
+  /**
+   * Verifies {@code token}: a ticket is redeemed when it came as the {@code token} query
+   * parameter of a request that opens a stream ({@code streamQuery}), and refused anywhere else.
+   */
+  private AuthResult verify(String token, boolean streamQuery) {
     if (token.length() > maxTokenLength) {
       return AuthResult.unauthenticated(INVALID, "the token is longer than "
           + maxTokenLength + " characters");
     }
     if (StreamTickets.looksLikeTicket(token)) {
-      if (!found.get().fromQuery() || !request.opensStream()) {
+      if (!streamQuery) {
         return AuthResult.unauthenticated(INVALID,
             "a stream ticket is accepted only as the token query parameter of a stream");
       }
@@ -151,8 +221,7 @@ public final class JwtAuthenticator implements Authenticator {
   /** The request's token, first found first: Bearer header, cookie, query parameter. */
   private Optional<Found> tokenOf(AuthRequest request) {
     Optional<String> header = request.header("Authorization")
-        .filter(value -> value.regionMatches(true, 0, "Bearer ", 0, 7))
-        .map(value -> value.substring(7).trim());
+        .flatMap(JwtAuthenticator::bearerOf);
     if (header.isPresent()) {
       return header.filter(value -> !value.isEmpty()).map(value -> new Found(value, false));
     }
@@ -162,6 +231,12 @@ public final class JwtAuthenticator implements Authenticator {
     }
     return request.queryParameter("token").filter(value -> !value.isEmpty())
         .map(value -> new Found(value, true));
+  }
+
+  /** The credentials of an {@code Authorization: Bearer} header (maybe empty), if it is one. */
+  private static Optional<String> bearerOf(String authorization) {
+    return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? Optional.of(authorization.substring(7).trim()) : Optional.empty();
   }
 
   /** A token and whether it came as the {@code token} query parameter. */

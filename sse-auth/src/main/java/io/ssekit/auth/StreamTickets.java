@@ -40,9 +40,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Single use.</b> Each instance remembers the tickets redeemed on it until they expire, and
  * refuses them a second time. It remembers at most {@value #MAX_REMEMBERED}; while that many
  * unexpired tickets have been used on it within their lifetime, further redemptions are refused
- * with {@code 401} until the oldest expire, so memory stays bounded. Instances that share the ticket key accept each other's tickets, so
- * a ticket fetched from one instance opens a stream on another; there, it can be used once more
- * at most, within its few seconds. Keep {@code ticketLifetime} short.
+ * with {@code 401} until the oldest expire, so memory stays bounded. Instances that share the
+ * ticket key accept each other's tickets, so a ticket fetched from one instance opens a stream on
+ * another; there, it can be used once more at most, within its few seconds. Keep {@code
+ * ticketLifetime} short.
+ *
+ * <p><b>Where they are issued and redeemed.</b> A ticket endpoint issues them through {@link
+ * JwtAuthenticator#exchangeForTicket} (on the Servlet API, {@code io.ssekit.servlet.TicketServlet}
+ * does); {@link JwtAuthenticator#authenticate} redeems them. Neither knows an HTTP layer.
  *
  * <p>Thread-safe.
  */

@@ -1,23 +1,28 @@
-package io.ssekit.auth;
+package io.ssekit.servlet;
 
-import static io.ssekit.auth.JwtAuthenticatorTest.SECRET;
-import static io.ssekit.auth.JwtAuthenticatorTest.claims;
-import static io.ssekit.auth.JwtAuthenticatorTest.hs256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.ssekit.SseHub;
+import io.ssekit.auth.JwtAuthenticator;
 import io.ssekit.history.memory.MemoryEventHistory;
-import io.ssekit.servlet.SseServlet;
 import io.ssekit.testkit.SseClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -36,6 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class TicketServletTest {
   static final Duration WAIT = Duration.ofSeconds(10);
+  static final byte[] SECRET =
+      "a-shared-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8);
   static final Pattern TICKET = Pattern.compile("\\{\"ticket\":\"([A-Za-z0-9_.-]+)\","
       + "\"expiresIn\":(\\d+)}");
 
@@ -107,9 +114,15 @@ class TicketServletTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** An HS256 token for {@code subject} with the claim {@code sse}, expiring after validFor. */
   static String token(String subject, Duration validFor, Map<String, Object> sse)
       throws Exception {
-    return hs256(claims(subject, validFor).claim("sse", sse).build());
+    JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
+        .expirationTime(Date.from(Instant.now().plus(validFor))).claim("sse", sse).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256)
+        .type(JOSEObjectType.JWT).build(), claims);
+    jwt.sign(new MACSigner(SECRET));
+    return jwt.serialize();
   }
 
   @Test
@@ -197,9 +210,8 @@ class TicketServletTest {
   @Test
   void aStreamOpenedWithATicketEndsWhenTheTokenBehindItExpires() throws Exception {
     String token = token("alice", Duration.ofSeconds(4), Map.of("subscribe", List.of("*")));
-    Instant tokenExpiry = Instant.ofEpochSecond(
-        com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime()
-            .getTime() / 1000);
+    Instant tokenExpiry = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime()
+        .toInstant();
 
     SseClient client = stream("?token=" + ticketOf(askForTicket(token, "")));
     client.awaitEvent("sse-token-expiring", WAIT);
