@@ -26,6 +26,7 @@ import org.HdrHistogram.Histogram;
  * java -jar sse-bench.jar sweep RATE SECONDS N1,N2,...     fanout at each N, plotted as SVG
  * java -jar sse-bench.jar cluster N RATE SECONDS           two instances and Redis: across instances
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
+ *            --ssekit-jar NAME=PATH (another build, measured as server NAME)
  *            --warmup SECONDS (3)     --out DIR (target/bench)
  * </pre>
  */
@@ -45,6 +46,7 @@ public final class Bench {
     Options options;
     try {
       options = Options.parse(args);
+      options.servers(); // every jar is there
     } catch (IllegalArgumentException e) {
       System.err.println("sse-bench: " + e.getMessage());
       System.err.println(Options.USAGE);
@@ -72,12 +74,13 @@ public final class Bench {
    * stream never opened, or when {@code lossCounts} and an event was lost.
    */
   static boolean report(List<Result> results, int streamsEach, boolean lossCounts) {
+    int width = results.stream().mapToInt(r -> r.server().length()).max().orElse(0);
     System.out.println();
-    System.out.println(Result.header());
+    System.out.println(Result.header(width));
     for (Result result : results) {
-      Result baseline = results.stream().filter(r -> r.server().equals("jetty")
+      Result baseline = results.stream().filter(r -> r.server().equals(Options.JETTY)
           && r.scenario().equals(result.scenario())).findFirst().orElse(null);
-      System.out.println(result.row(baseline));
+      System.out.println(result.row(baseline, width));
     }
     return results.stream().anyMatch(r -> r.open() < streamsEach || lossCounts && r.lost() > 0);
   }
@@ -93,7 +96,7 @@ public final class Bench {
       for (Server server : point.servers()) {
         Result result = run(point, server).get(0);
         byStreams.computeIfAbsent(n, k -> new ArrayList<>()).add(result);
-        String label = server.name().equals("jetty") ? "Jetty EventSourceServlet (baseline)"
+        String label = server.name().equals(Options.JETTY) ? "Jetty EventSourceServlet (baseline)"
             : server.name();
         series.computeIfAbsent(label, name -> new ArrayList<>()).add(
             new Plot.Point(n, result.deliveredPerSecond(), result.percentileMillis(99)));
@@ -298,20 +301,22 @@ public final class Bench {
           : latencies.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    static String header() {
-      return String.format(Locale.ROOT, "%-8s %-18s %7s %6s %9s %9s %9s %11s %8s %8s %8s %8s"
-          + " %8s %9s %9s", "server", "scenario", "streams", "failed", "conn/s", "KB/stream",
-          "RSS MB", "delivered/s", "lost", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-          "srv us/ev", "gen us/ev");
+    /** The column names; {@code serverWidth} is the longest server name in the report. */
+    static String header(int serverWidth) {
+      return String.format(Locale.ROOT, "%-" + column(serverWidth) + "s %-18s %7s %6s %9s %9s"
+          + " %9s %11s %8s %8s %8s %8s %8s %9s %9s", "server", "scenario", "streams", "failed",
+          "conn/s", "KB/stream", "RSS MB", "delivered/s", "lost", "p50 ms", "p99 ms", "p99.9 ms",
+          "max ms", "srv us/ev", "gen us/ev");
     }
 
-    String row(Result baseline) {
+    /** This result's row, with its ratio to {@code baseline} unless that is null or this. */
+    String row(Result baseline, int serverWidth) {
       double perEvent = serverMicrosPerEvent();
       double loaderPerEvent = delivered == 0 ? Double.NaN : loaderCpuNanos / 1000.0 / delivered;
-      String row = String.format(Locale.ROOT, "%-8s %-18s %7d %6d %9.0f %9s %9.0f %11.0f %8d"
-          + " %8s %8s %8s %8s %9s %9s", server, scenario, open, failed, connectRate,
-          scenario.startsWith("idle") ? fixed(rssPerStream / 1024.0, 1) : "-", rss / 1048576.0,
-          deliveredPerSecond(), lost(), millis(50), millis(99), millis(99.9),
+      String row = String.format(Locale.ROOT, "%-" + column(serverWidth) + "s %-18s %7d %6d"
+          + " %9.0f %9s %9.0f %11.0f %8d %8s %8s %8s %8s %9s %9s", server, scenario, open, failed,
+          connectRate, scenario.startsWith("idle") ? fixed(rssPerStream / 1024.0, 1) : "-",
+          rss / 1048576.0, deliveredPerSecond(), lost(), millis(50), millis(99), millis(99.9),
           max(), fixed(perEvent, 2), fixed(loaderPerEvent, 2));
       if (baseline != null && baseline != this && baseline.delivered > 0 && delivered > 0) {
         row += String.format(Locale.ROOT, "   (server CPU per event x%.2f of jetty)",
@@ -321,6 +326,10 @@ public final class Bench {
             rssPerStream / (double) Math.max(1, baseline.rssPerStream));
       }
       return row;
+    }
+
+    private static int column(int serverWidth) {
+      return Math.max(8, serverWidth);
     }
 
     private static String fixed(double value, int decimals) {

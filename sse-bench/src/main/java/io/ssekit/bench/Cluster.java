@@ -15,20 +15,34 @@ import java.util.Map;
  * The {@code cluster} scenario: a {@code redis-server} and two ssekit instances that share it for
  * history and fanout, all on core 0; half the streams on each instance; events published to the
  * first only. The second instance's row is what crossing instances costs in latency and loss.
- * Jetty's {@code EventSourceServlet} has no cluster mode, so there is no baseline row.
+ * Jetty's {@code EventSourceServlet} has no cluster mode, so there is no baseline row; each ssekit
+ * build among the servers is measured in turn, its instances named {@code NAME-a} and
+ * {@code NAME-b}.
  */
 final class Cluster {
   private Cluster() {}
 
+  /** The scenario for each ssekit build among the servers, one after the other. */
   static List<Result> run(Options options) throws Exception {
+    List<Bench.Server> builds = options.servers().stream()
+        .filter(server -> !server.name().equals(Options.JETTY)).toList();
+    if (builds.isEmpty()) {
+      throw new IllegalArgumentException("cluster measures ssekit only");
+    }
+    List<Result> results = new ArrayList<>();
+    for (Bench.Server ssekit : builds) {
+      results.addAll(run(options, ssekit));
+    }
+    return results;
+  }
+
+  private static List<Result> run(Options options, Bench.Server ssekit) throws Exception {
     String redisServer = redisServer();
     int redisPort = ServerProcess.freePort();
-    Path redisLog = options.out.resolve("redis.log");
+    Path redisLog = options.out.resolve(ssekit.name().equals(Options.SSEKIT) ? "redis.log"
+        : ssekit.name() + "-redis.log");
     System.out.printf("redis: starting on port %d (log %s)%n", redisPort, redisLog);
     Map<String, String> env = Map.of("SSE_REDIS_URI", "redis://127.0.0.1:" + redisPort);
-    Bench.Server ssekit = options.servers().stream()
-        .filter(server -> server.name().equals("ssekit")).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("cluster measures ssekit only"));
     List<ServerProcess> processes = new ArrayList<>();
     List<LoadGenerator> loaders = new ArrayList<>();
     try {
@@ -37,7 +51,7 @@ final class Cluster {
           "--appendonly", "no"), Map.of(), redisLog));
       int each = options.connections / 2;
       List<Double> connectRates = new ArrayList<>();
-      for (String name : List.of("ssekit-a", "ssekit-b")) {
+      for (String name : List.of(ssekit.name() + "-a", ssekit.name() + "-b")) {
         int port = ServerProcess.freePort();
         Path log = options.out.resolve(name + ".log");
         System.out.printf("%s: starting on port %d (log %s)%n", name, port, log);

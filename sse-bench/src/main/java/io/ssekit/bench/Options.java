@@ -2,8 +2,10 @@ package io.ssekit.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** The command line of {@link Bench}. */
 final class Options {
@@ -16,10 +18,21 @@ final class Options {
         cluster N RATE SECONDS               two ssekit instances sharing a redis-server, N/2 streams
                                              each, publishing to the first: latency and loss across
       options:
-        --servers ssekit,jetty               servers to measure, in this order (default both)
+        --servers ssekit,jetty               servers to measure, in this order (default every
+                                             ssekit build, then jetty)
         --ssekit-jar PATH                    the sample app (default sample-app/target/sample-app.jar)
+        --ssekit-jar NAME=PATH               one more ssekit build, a server named NAME: measure
+                                             two builds side by side (repeatable)
         --warmup SECONDS                     publishing before the measured phase (default 3)
         --out DIR                            server logs (default target/bench)""";
+
+  /** The server name of the sample app that {@code --ssekit-jar PATH} names. */
+  static final String SSEKIT = "ssekit";
+  /** The server name of the baseline, Jetty's {@code EventSourceServlet}. */
+  static final String JETTY = "jetty";
+
+  private static final Path DEFAULT_SSEKIT_JAR = Path.of("sample-app/target/sample-app.jar");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   String scenario;
   int connections;
@@ -28,9 +41,12 @@ final class Options {
   int publishers = 4;
   List<Integer> sweep = List.of();
   int warmup = 3;
-  List<String> serverNames = List.of("ssekit", "jetty");
-  Path ssekitJar = Path.of("sample-app/target/sample-app.jar");
+  /** The servers to measure, in order; null until {@code --servers} or {@link #parse} sets them. */
+  List<String> serverNames;
+  /** Each ssekit build by its server name, {@link #SSEKIT} first. */
+  Map<String, Path> ssekitJars = new LinkedHashMap<>(Map.of(SSEKIT, DEFAULT_SSEKIT_JAR));
   Path out = Path.of("target/bench");
+  private boolean explicitSsekitJar;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -43,8 +59,8 @@ final class Options {
         }
         String value = args[++i];
         switch (arg) {
-          case "--servers" -> o.serverNames = List.of(value.split(","));
-          case "--ssekit-jar" -> o.ssekitJar = Path.of(value);
+          case "--servers" -> o.serverNames = List.of(value.split(",", -1));
+          case "--ssekit-jar" -> o.ssekitJar(value);
           case "--warmup" -> o.warmup = number(arg, value, 0);
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -96,31 +112,73 @@ final class Options {
       default -> throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
     streams(o.connections);
+    if (o.serverNames == null) {
+      List<String> all = new ArrayList<>(o.ssekitJars.keySet());
+      all.add(JETTY);
+      o.serverNames = List.copyOf(all);
+    }
     for (String name : o.serverNames) {
-      if (!name.equals("ssekit") && !name.equals("jetty")) {
-        throw new IllegalArgumentException("--servers takes ssekit and jetty, not " + name);
+      if (!name.equals(JETTY) && !o.ssekitJars.containsKey(name)) {
+        throw new IllegalArgumentException("--servers takes " + JETTY + " and the ssekit builds "
+            + String.join(", ", o.ssekitJars.keySet()) + " (more with --ssekit-jar NAME=PATH),"
+            + " not '" + name + "'");
       }
     }
     return o;
+  }
+
+  /**
+   * {@code PATH} replaces the jar of the server named {@link #SSEKIT}; {@code NAME=PATH} adds a
+   * server of that name started from that jar, so that one run measures two builds side by side.
+   */
+  private void ssekitJar(String value) {
+    int equals = value.indexOf('=');
+    String name = equals > 0 ? value.substring(0, equals) : "";
+    if (!NAME.matcher(name).matches()) {
+      // A plain path (a '/' or nothing before any '='): the default build's jar.
+      if (explicitSsekitJar) {
+        throw new IllegalArgumentException("--ssekit-jar PATH is given twice; name the other"
+            + " build with --ssekit-jar NAME=PATH");
+      }
+      explicitSsekitJar = true;
+      ssekitJars.put(SSEKIT, Path.of(value));
+      return;
+    }
+    String path = value.substring(equals + 1);
+    if (path.isEmpty()) {
+      throw new IllegalArgumentException("--ssekit-jar " + value + " needs a path after '='");
+    }
+    if (name.equals(JETTY)) {
+      throw new IllegalArgumentException("--ssekit-jar cannot name a build '" + JETTY
+          + "': that is the baseline");
+    }
+    if (name.equals(SSEKIT) ? explicitSsekitJar : ssekitJars.containsKey(name)) {
+      throw new IllegalArgumentException("--ssekit-jar names '" + name + "' twice");
+    }
+    explicitSsekitJar |= name.equals(SSEKIT);
+    ssekitJars.put(name, Path.of(path));
   }
 
   /** The servers to measure, with the same JVM flags; ssekit's request log is off. */
   List<Bench.Server> servers() {
     List<Bench.Server> servers = new ArrayList<>();
     for (String name : serverNames) {
-      if (name.equals("ssekit")) {
-        if (!ssekitJar.toFile().isFile()) {
-          throw new IllegalArgumentException(ssekitJar + " is missing: build it with"
-              + " mvn -q -pl sample-app -am package -DskipTests, or name it with --ssekit-jar");
-        }
-        servers.add(new Bench.Server("ssekit", List.of(
-            "-Dorg.slf4j.simpleLogger.log.io.ssekit.sample.access=warn", "-jar",
-            ssekitJar.toString()), Map.of()));
-      } else {
+      if (name.equals(JETTY)) {
         String classPath = System.getProperty("java.class.path");
-        servers.add(new Bench.Server("jetty", List.of("-cp", classPath,
+        servers.add(new Bench.Server(JETTY, List.of("-cp", classPath,
             BaselineServer.class.getName()), Map.of()));
+        continue;
       }
+      Path jar = ssekitJars.get(name);
+      if (!jar.toFile().isFile()) {
+        throw new IllegalArgumentException(jar.equals(DEFAULT_SSEKIT_JAR)
+            ? jar + " is missing: build it with mvn -q -pl sample-app -am package -DskipTests,"
+                + " or name it with --ssekit-jar"
+            : jar + " is missing (--ssekit-jar of " + name + ")");
+      }
+      servers.add(new Bench.Server(name, List.of(
+          "-Dorg.slf4j.simpleLogger.log.io.ssekit.sample.access=warn", "-jar", jar.toString()),
+          Map.of()));
     }
     return servers;
   }
@@ -143,7 +201,7 @@ final class Options {
     o.seconds = seconds;
     o.warmup = warmup;
     o.serverNames = serverNames;
-    o.ssekitJar = ssekitJar;
+    o.ssekitJars = ssekitJars;
     o.out = out;
     return o;
   }
