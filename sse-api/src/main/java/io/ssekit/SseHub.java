@@ -61,6 +61,7 @@ public final class SseHub implements AutoCloseable {
     this.fanout = builder.fanout != null ? builder.fanout : Fanout.local();
     this.maxEventSize = builder.maxEventSize;
     this.maxPendingEvents = builder.maxPendingEvents;
+    fanout.attach(history);
     fanout.start(new Fanout.Listener() {
       @Override
       public CompletionStage<Void> onEvent(StoredEvent event) {
