@@ -48,7 +48,10 @@ import reactor.core.Disposable;
  * the events of the topics its streams follow.
  *
  * <p><b>Channels.</b> Each topic has the channel {@code <prefix>{<topic>}:c}; each event goes
- * there as a {@link RedisMessage}. With another history than Redis's, {@link #publish} sends it.
+ * there as a {@link RedisMessage}. With any history but the Redis one, {@link #publish} sends it
+ * once the history has appended it: a topic's events then arrive in the order each instance
+ * published them, but two instances publishing to one topic at once are not ordered between
+ * them.
  *
  * <p><b>With the Redis history</b> ({@code sse-history-redis}): when the hub {@linkplain #attach
  * attaches} it, this fanout checks that the history uses the same Redis (it reads the same epoch
