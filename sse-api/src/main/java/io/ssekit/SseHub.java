@@ -83,17 +83,26 @@ public final class SseHub implements AutoCloseable {
     this.threads = new OwnedThreads("hub", Integer.toString(NUMBERS.incrementAndGet()));
     this.executor = new ScheduledThreadPoolExecutor(2, threads);
     executor.setRemoveOnCancelPolicy(true);
-    fanout.start(new Fanout.Listener() {
-      @Override
-      public void onEvent(StoredEvent event) {
-        dispatch(event);
-      }
+    try {
+      fanout.attach(history);
+      fanout.start(new Fanout.Listener() {
+        @Override
+        public void onEvent(StoredEvent event) {
+          dispatch(event);
+        }
 
-      @Override
-      public void onMissed(Set<String> missed) {
-        catchUp(missed);
-      }
-    });
+        @Override
+        public void onMissed(Set<String> missed) {
+          catchUp(missed);
+        }
+      });
+    } catch (RuntimeException e) {
+      // A fanout that refuses this history (another Redis, say): release what was given.
+      executor.shutdownNow();
+      closeQuietly(fanout);
+      closeQuietly(history);
+      throw e;
+    }
   }
 
   /** A builder; every setting has a default. */

@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * <h2>Contract</h2>
  * The clauses are numbered; {@code FanoutContract} in {@code sse-testkit} checks each one.
  * <ol>
- *   <li><b>Start once.</b> {@link #start} is called once, before any other method; a second call
- *       throws {@link IllegalStateException}.</li>
+ *   <li><b>Start once.</b> {@link #start} is called once, before any other method but
+ *       {@link #attach}; a second call throws {@link IllegalStateException}.</li>
  *   <li><b>Subscribe, then receive.</b> Once the stage of {@link #subscribe(String)} has
  *       completed, every event later published for that topic, on any instance sharing the
  *       fanout, reaches the listener. A fanout may also deliver events of topics nobody
@@ -86,6 +86,19 @@ public interface Fanout extends AutoCloseable {
   static Fanout local() {
     return new LocalFanout();
   }
+
+  /**
+   * Called once by the hub before {@link #start}, with the history it appends to. A fanout that
+   * can deliver straight from the history's store arranges that here: the Redis fanout, given
+   * the Redis history, has the history publish each event in the step that appends it and then
+   * sends nothing itself. A fanout that cannot work with {@code history} (it points at another
+   * store than the fanout, say) throws {@link IllegalStateException} saying why, which fails the
+   * hub's start. Unlike the other methods this one may wait, briefly (a round trip to the
+   * store), as it runs while the hub is built. The default does nothing.
+   *
+   * @param history the hub's history, never {@code null}
+   */
+  default void attach(EventHistory history) {}
 
   /** Starts delivering to {@code listener} (clause 1). */
   void start(Listener listener);

@@ -49,7 +49,7 @@ class SseServletConfigTest {
       assertEquals(List.of("https://a.example", "https://b.example"), options.corsOrigins());
       assertEquals(64 * 1024, options.maxQueuedBytes());
       assertEquals(Duration.ofSeconds(45), options.tokenExpiryWarning());
-      assertTrue(options.history() instanceof MemoryEventHistory);
+      assertTrue(options.get(ServletSetting.HISTORY) instanceof MemoryEventHistory);
       assertSame(servlet.hub(), SseServlet.hub(context()));
     } finally {
       servlet.destroy();

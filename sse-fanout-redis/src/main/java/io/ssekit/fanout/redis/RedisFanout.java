@@ -3,7 +3,6 @@ package io.ssekit.fanout.redis;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
@@ -13,13 +12,17 @@ import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.ssekit.history.redis.LuaScript;
-import io.ssekit.history.redis.RedisKeys;
-import io.ssekit.history.redis.RedisModuleBuilder;
-import io.ssekit.history.redis.RedisTarget;
+import io.ssekit.redis.LuaScript;
+import io.ssekit.redis.RedisHistory;
+import io.ssekit.redis.RedisKeys;
+import io.ssekit.redis.RedisMessage;
+import io.ssekit.redis.RedisModuleBuilder;
+import io.ssekit.redis.RedisTarget;
+import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,7 +34,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,12 +47,20 @@ import reactor.core.Disposable;
  * A {@link Fanout} through Redis pub/sub: every instance that points at the same Redis receives
  * the events of the topics its streams follow.
  *
- * <p><b>Channels.</b> Each topic has the channel {@code <prefix>{<topic>}:c}. With the Redis
- * history ({@code sse-history-redis}, same Redis and key prefix), the history's append script
- * publishes each event there in the same atomic step that assigns its position, so every instance
- * receives a topic's events in position order even when several instances publish to it at once;
- * {@link #publish} then sends nothing more. With another history, {@link #publish} sends the
- * event itself.
+ * <p><b>Channels.</b> Each topic has the channel {@code <prefix>{<topic>}:c}; each event goes
+ * there as a {@link RedisMessage}. With any history but the Redis one, {@link #publish} sends it
+ * once the history has appended it: a topic's events then arrive in the order each instance
+ * published them, but two instances publishing to one topic at once are not ordered between
+ * them.
+ *
+ * <p><b>With the Redis history</b> ({@code sse-history-redis}): when the hub {@linkplain #attach
+ * attaches} it, this fanout checks that the history uses the same Redis (it reads the same epoch
+ * key) and the same key prefix, and fails the hub's start naming both otherwise. Then it has the
+ * history publish each event in the same atomic step that assigns its position, so every
+ * instance receives a topic's events in position order even when several instances publish to
+ * it at once; {@link #publish} then sends nothing more. The two modules meet only through
+ * {@link RedisHistory} in {@code sse-redis}: neither depends on the other, and this one brings no
+ * history onto the class path.
  *
  * <p><b>Redis Cluster</b> ({@code redis+cluster://} URIs): sharded pub/sub. Each topic's channel
  * is subscribed ({@code SSUBSCRIBE}) on the master that serves its hash slot, the one that also
@@ -65,9 +78,12 @@ public final class RedisFanout implements Fanout {
   /** The longest pause between attempts to subscribe again. */
   private static final long MAX_RETRY_PAUSE_MILLIS = 2000;
 
+  private final RedisTarget target;
   private final RedisTarget.Connection redis;
   private final RedisKeys keys;
-  private final LuaScript publishScript = LuaScript.load(RedisFanout.class, "publish.lua");
+  private final Duration commandTimeout;
+  /** Whether the attached history publishes every event itself, in the step that appends it. */
+  private volatile boolean historyPublishes;
   private volatile Subscriptions subscriptions;
   /**
    * Topics cut off since their connection dropped, until the listener is told they missed
@@ -77,13 +93,47 @@ public final class RedisFanout implements Fanout {
   private volatile Listener listener;
   private volatile boolean closed;
 
-  private RedisFanout(RedisKeys keys, RedisTarget.Connection redis) {
+  private RedisFanout(RedisTarget target, RedisKeys keys, Duration commandTimeout) {
+    this.target = target;
     this.keys = keys;
-    this.redis = redis;
+    this.commandTimeout = commandTimeout;
+    this.redis = target.connect(commandTimeout);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * With the Redis history, checks that it uses the same Redis and key prefix as this fanout and
+   * has it publish each event as it appends it; with another history, does nothing (this fanout
+   * publishes). Waits for one read of the epoch key, at most twice the command timeout.
+   *
+   * @throws IllegalStateException naming both key prefixes, or both Redis URIs (passwords
+   *     hidden), when they differ; or when the fanout is started already
+   */
+  @Override
+  public synchronized void attach(EventHistory history) {
+    Objects.requireNonNull(history, "history");
+    if (listener != null) {
+      throw new IllegalStateException("attach the history before starting the fanout");
+    }
+    if (!(history instanceof RedisHistory redisHistory)) {
+      return;
+    }
+    String theirs = redisHistory.keys().prefix();
+    if (!theirs.equals(keys.prefix())) {
+      throw new IllegalStateException("the Redis fanout's keyPrefix \"" + keys.prefix()
+          + "\" differs from the Redis history's \"" + theirs
+          + "\": give both the same keyPrefix");
+    }
+    if (!sameRedis(redisHistory)) {
+      throw new IllegalStateException("the Redis fanout (" + target.redacted()
+          + ") and the Redis history (" + redisHistory.target().redacted()
+          + ") use different Redis servers: give both the same uri");
+    }
+    redisHistory.publishAppends();
+    historyPublishes = true;
   }
 
   @Override
@@ -116,10 +166,11 @@ public final class RedisFanout implements Fanout {
     if (closed) {
       return CompletableFuture.failedFuture(new IllegalStateException("the fanout is closed"));
     }
-    return publishScript.<Long>run(redis.commands(), ScriptOutputType.INTEGER,
-        new String[] {keys.meta(event.topic()), keys.channel(event.topic())},
-        Long.toString(event.position()), encode(event), redis.publishCommand())
-        .thenApply(sent -> null);
+    if (historyPublishes) {
+      return CompletableFuture.completedFuture(null); // published as it was appended
+    }
+    return unwrapped(redis.publish(keys.channel(event.topic()), RedisMessage.encode(event))
+        .thenApply(received -> null));
   }
 
   @Override
@@ -431,7 +482,7 @@ public final class RedisFanout implements Fanout {
     }
     StoredEvent event;
     try {
-      event = decode(keys.topicOfChannel(channel), message);
+      event = RedisMessage.decode(keys.topicOfChannel(channel), message);
       if (suspended.contains(event.topic())) {
         return; // cut off since a drop: the catch-up after the listener is told reads it
       }
@@ -447,23 +498,24 @@ public final class RedisFanout implements Fanout {
     }
   }
 
-  /** Epoch, position, {@code +name} or {@code -}, data; separated by line feeds. */
-  static String encode(StoredEvent event) {
-    return event.epoch() + '\n' + event.position() + '\n'
-        + (event.name() == null ? "-" : "+" + event.name()) + '\n' + event.data();
-  }
-
-  static StoredEvent decode(String topic, String message) {
-    int first = message.indexOf('\n');
-    int second = message.indexOf('\n', first + 1);
-    int third = message.indexOf('\n', second + 1);
-    if (first < 0 || second < 0 || third < 0) {
-      throw new IllegalArgumentException("an event message has four lines at least");
+  /**
+   * Whether {@code history} reads the same epoch key as this fanout: then it is the same Redis
+   * (and database), whatever either URI says.
+   */
+  private boolean sameRedis(RedisHistory history) {
+    long wait = commandTimeout.toMillis() * 2;
+    try {
+      String theirs = history.epoch().toCompletableFuture().get(wait, TimeUnit.MILLISECONDS);
+      String ours = redis.commands().get(keys.epoch()).get(wait, TimeUnit.MILLISECONDS);
+      return theirs.equals(ours);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot check that the Redis fanout and the Redis history "
+          + "use the same Redis (" + target.redacted() + "): "
+          + LuaScript.unwrap(e.getCause() == null ? e : e.getCause()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while attaching the Redis history", e);
     }
-    String name = message.substring(second + 1, third);
-    return new StoredEvent(message.substring(0, first), topic,
-        Long.parseLong(message.substring(first + 1, second)),
-        name.equals("-") ? null : name.substring(1), message.substring(third + 1));
   }
 
   private static CompletionStage<Void> unwrapped(CompletableFuture<Void> stage) {
@@ -490,7 +542,7 @@ public final class RedisFanout implements Fanout {
 
     /** Connects to Redis and returns the fanout (not started). */
     public RedisFanout build() {
-      return new RedisFanout(keys(), target().connect(commandTimeout()));
+      return new RedisFanout(target(), keys(), commandTimeout());
     }
   }
 }

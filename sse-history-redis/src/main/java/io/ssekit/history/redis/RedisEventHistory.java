@@ -5,6 +5,12 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.ssekit.Cursor;
+import io.ssekit.redis.LuaScript;
+import io.ssekit.redis.RedisHistory;
+import io.ssekit.redis.RedisKeys;
+import io.ssekit.redis.RedisMessage;
+import io.ssekit.redis.RedisModuleBuilder;
+import io.ssekit.redis.RedisTarget;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
@@ -38,9 +44,12 @@ import java.util.function.BiFunction;
  * and a cursor from before is answered as incomplete: positions are never reused and a loss is
  * always said.
  *
- * <p><b>Publishing.</b> The same script publishes the event on the topic's {@linkplain RedisKeys#channel channel}, so
- * that instances receive a topic's events in position order even when several append at once;
- * {@code sse-fanout-redis} listens there and does not publish an event twice.
+ * <p><b>Publishing.</b> Only with the Redis fanout ({@code sse-fanout-redis}): when the hub
+ * attaches this history to it, the fanout checks that both use the same Redis and key prefix and
+ * calls {@link #publishAppends()}. From then on the append script also publishes each event on
+ * its topic's {@linkplain RedisKeys#channel channel} (a {@link RedisMessage}), in the same atomic
+ * step that assigns its position, so that instances receive a topic's events in position order
+ * even when several append at once. With any other fanout the history publishes nothing.
  *
  * <p><b>Epoch.</b> Created with {@code SET NX} by the first instance. On one Redis every script
  * checks it: when the key is gone (a flushed or replaced Redis) the next call creates a new
@@ -63,9 +72,10 @@ import java.util.function.BiFunction;
  * <p><b>Failures.</b> Commands fail at once while Redis is unreachable (their stages fail; they
  * are not queued), and time out after {@code commandTimeout}. Lettuce reconnects by itself.
  */
-public final class RedisEventHistory implements EventHistory {
+public final class RedisEventHistory implements EventHistory, RedisHistory {
   private static final String EPOCH_ERROR = "SSEKIT_EPOCH";
 
+  private final RedisTarget target;
   private final RedisTarget.Connection redis;
   private final boolean cluster;
   private final RedisKeys keys;
@@ -75,15 +85,19 @@ public final class RedisEventHistory implements EventHistory {
   private final LuaScript append = LuaScript.load(RedisEventHistory.class, "append.lua");
   private final LuaScript replay = LuaScript.load(RedisEventHistory.class, "replay.lua");
   private final AtomicReference<CompletableFuture<String>> epoch = new AtomicReference<>();
+  /** Whether appends publish too: set once, when the Redis fanout is attached. */
+  private volatile boolean publishing;
   private volatile boolean closed;
 
-  private RedisEventHistory(Builder builder) {
-    this.keys = builder.keys();
+  private RedisEventHistory(Builder builder, RedisTarget target, RedisKeys keys,
+      Duration commandTimeout) {
+    this.keys = keys;
     this.maxEventsPerTopic = builder.maxEventsPerTopic;
     this.maxAge = builder.maxAge;
     this.idleTopicExpiry = builder.idleTopicExpiry;
-    this.cluster = builder.target().isCluster();
-    this.redis = builder.target().connect(builder.commandTimeout());
+    this.target = target;
+    this.cluster = target.isCluster();
+    this.redis = target.connect(commandTimeout);
   }
 
   public static Builder builder() {
@@ -93,10 +107,13 @@ public final class RedisEventHistory implements EventHistory {
   @Override
   public CompletionStage<StoredEvent> append(String topic, String name, String data) {
     Objects.requireNonNull(data, "data");
+    boolean publish = publishing;
     return withEpoch(false, (current, adopt) -> run(append, scriptKeys(topic), current, adopt,
         name == null ? "0" : "1", name == null ? "" : name, data,
         Integer.toString(maxEventsPerTopic), Long.toString(maxAge.toMillis()),
-        Long.toString(idleTopicExpiry.toMillis()), redis.publishCommand())
+        Long.toString(idleTopicExpiry.toMillis()), publish ? redis.publishCommand() : "",
+        publish ? RedisMessage.beforePosition(current) : "",
+        publish ? RedisMessage.afterPosition(name) : "")
         .thenApply(result -> new StoredEvent(current, topic, (Long) result, name, data)));
   }
 
@@ -141,8 +158,28 @@ public final class RedisEventHistory implements EventHistory {
   }
 
   /** The history's current epoch, as Redis holds it (created if missing). */
+  @Override
   public CompletionStage<String> epoch() {
     return currentEpoch();
+  }
+
+  @Override
+  public RedisTarget target() {
+    return target;
+  }
+
+  @Override
+  public RedisKeys keys() {
+    return keys;
+  }
+
+  /**
+   * Publishes every event appended from now on, in the step that appends it; called by the
+   * Redis fanout when the hub attaches this history to it. Idempotent.
+   */
+  @Override
+  public void publishAppends() {
+    publishing = true;
   }
 
   @Override
@@ -264,10 +301,6 @@ public final class RedisEventHistory implements EventHistory {
         && cause.getMessage() != null && cause.getMessage().startsWith(EPOCH_ERROR);
   }
 
-
-
-
-
   /** One topic as the replay script read it; {@code held} in position order. */
   private record TopicState(String topic, long base, long seq, Long firstHeld,
       List<StoredEvent> held) {
@@ -357,7 +390,7 @@ public final class RedisEventHistory implements EventHistory {
         throw new IllegalArgumentException("idleTopicExpiry (" + idleTopicExpiry
             + ") must not be shorter than maxAge (" + maxAge + ")");
       }
-      return new RedisEventHistory(this);
+      return new RedisEventHistory(this, target(), keys(), commandTimeout());
     }
   }
 }

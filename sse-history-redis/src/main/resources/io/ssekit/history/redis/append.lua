@@ -1,9 +1,11 @@
--- Appends one event to a topic, assigns its position and publishes it, atomically.
+-- Appends one event to a topic and assigns its position, atomically; with the Redis fanout,
+-- publishes it in the same step.
 -- KEYS[1] the topic's stream, KEYS[2] its meta hash, KEYS[3] its channel, KEYS[4] (one Redis
 -- only, not on a cluster) the epoch key.
 -- ARGV: epoch, adopt (1: the caller read the epoch just now, the topic may take it), has-name
 -- (1/0), name, data, max events, max age (ms), idle expiry (ms), publish command (PUBLISH, or
--- SPUBLISH on a cluster).
+-- SPUBLISH on a cluster; empty: publish nothing), the message's part before the position and
+-- its part between the position and the data (io.ssekit.redis.RedisMessage defines both).
 -- A topic's positions start at a base taken from the clock (ms x 1000), so that a topic whose
 -- keys were lost starts above every position it had. Stream ids are "<ms>-<position>".
 if #KEYS == 4 and redis.call('GET', KEYS[4]) ~= ARGV[1] then
@@ -35,14 +37,11 @@ else
 end
 redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', now - tonumber(ARGV[7])))
 -- Published in the same step, so that every instance receives a topic's events in position
--- order, whichever instances appended them (sse-fanout-redis listens on this channel).
-local name = '-'
-if ARGV[3] == '1' then
-  name = '+' .. ARGV[4]
+-- order, whichever instances appended them (the Redis fanout listens on this channel).
+if ARGV[9] ~= '' then
+  redis.call(ARGV[9], KEYS[3], ARGV[10] .. string.format('%.0f', position) .. ARGV[11]
+    .. ARGV[5])
 end
-redis.call(ARGV[9], KEYS[3], ARGV[1] .. '\n' .. string.format('%.0f', position) .. '\n'
-  .. name .. '\n' .. ARGV[5])
-redis.call('HSET', KEYS[2], 'pub', string.format('%.0f', position))
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('PEXPIRE', KEYS[2], ARGV[8])
 return position

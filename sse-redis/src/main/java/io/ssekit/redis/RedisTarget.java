@@ -1,4 +1,4 @@
-package io.ssekit.history.redis;
+package io.ssekit.redis;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -176,9 +176,24 @@ public final class RedisTarget {
       return client instanceof RedisClusterClient;
     }
 
-    /** The command that publishes on a topic channel: sharded pub/sub on a cluster. */
+    /**
+     * The command that publishes on a topic channel, for scripts: sharded pub/sub
+     * ({@code SPUBLISH}) on a cluster, {@code PUBLISH} on one Redis.
+     */
     public String publishCommand() {
       return isCluster() ? "SPUBLISH" : "PUBLISH";
+    }
+
+    /**
+     * Publishes {@code message} on {@code channel} with {@link #publishCommand()}; on a cluster,
+     * on the master that serves the channel's hash slot.
+     *
+     * @return the number of clients that received it
+     */
+    public CompletableFuture<Long> publish(String channel, String message) {
+      RedisClusterAsyncCommands<String, String> commands = commands();
+      return (isCluster() ? commands.spublish(channel, message)
+          : commands.publish(channel, message)).toCompletableFuture();
     }
 
     /** Commands, routed by their first key on a cluster. */

@@ -1,4 +1,4 @@
-package io.ssekit.fanout.redis;
+package io.ssekit.history.redis;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ssekit.Cursor;
 import io.ssekit.SseHub;
 import io.ssekit.Subscription;
-import io.ssekit.history.redis.RedisEventHistory;
+import io.ssekit.fanout.redis.RedisFanout;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.testkit.RecordingSink;

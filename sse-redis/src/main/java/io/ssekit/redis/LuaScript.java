@@ -1,4 +1,4 @@
-package io.ssekit.history.redis;
+package io.ssekit.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;

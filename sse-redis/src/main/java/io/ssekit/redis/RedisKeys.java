@@ -1,4 +1,4 @@
-package io.ssekit.history.redis;
+package io.ssekit.redis;
 
 /**
  * Where the Redis modules keep things, under one key prefix. A topic's keys and its channel share
@@ -8,8 +8,9 @@ package io.ssekit.history.redis;
  * <ul>
  *   <li>{@code <prefix>{<topic>}:s}: the topic's events, a stream;</li>
  *   <li>{@code <prefix>{<topic>}:m}: its positions and epoch, a hash ({@code base},
- *       {@code seq}, {@code ms}, {@code pub}, {@code epoch});</li>
- *   <li>{@code <prefix>{<topic>}:c}: the channel its events are published on;</li>
+ *       {@code seq}, {@code ms}, {@code epoch});</li>
+ *   <li>{@code <prefix>{<topic>}:c}: the channel its events are published on, each as a
+ *       {@link RedisMessage};</li>
  *   <li>{@code <prefix>epoch}: the history's epoch.</li>
  * </ul>
  *

@@ -1,4 +1,4 @@
-package io.ssekit.fanout.redis;
+package io.ssekit.history.redis;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssekit.SseHub;
-import io.ssekit.history.redis.RedisKeys;
+import io.ssekit.redis.RedisKeys;
 import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RedisCluster;
 import io.ssekit.testkit.RedisExtension;

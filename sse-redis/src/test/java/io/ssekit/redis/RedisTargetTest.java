@@ -1,4 +1,4 @@
-package io.ssekit.history.redis;
+package io.ssekit.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

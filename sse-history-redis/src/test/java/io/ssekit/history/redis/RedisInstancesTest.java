@@ -1,4 +1,4 @@
-package io.ssekit.fanout.redis;
+package io.ssekit.history.redis;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

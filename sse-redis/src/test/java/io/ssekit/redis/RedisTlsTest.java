@@ -1,18 +1,13 @@
-package io.ssekit.history.redis;
+package io.ssekit.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.Cursor;
-import io.ssekit.spi.Replay;
-import io.ssekit.spi.StoredEvent;
 import io.ssekit.testkit.RedisServer;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,18 +30,15 @@ class RedisTlsTest {
         "--tls-ca-cert-file", cert, "--tls-auth-clients", "no", "--requirepass", "s3cret")) {
 
       String tls = "rediss://:s3cret@127.0.0.1:" + tlsPort + "?verifyPeer=NONE";
-      try (RedisEventHistory history = RedisEventHistory.builder().uri(tls).build()) {
-        StoredEvent event = history.append("t", null, "over TLS").toCompletableFuture().join();
-        Replay replay = history.replay(null, Set.of("t")).toCompletableFuture().join();
-        assertEquals(event.cursor(), replay.start());
-        assertEquals(List.of(event), history.replay(
-            Cursor.of(event.epoch(), Map.of("t", event.position() - 1)),
-            Set.of("t")).toCompletableFuture().join().events());
+      try (RedisTarget.Connection redis = RedisTarget.parse(tls).connect(Duration.ofSeconds(5))) {
+        assertEquals("OK", redis.commands().set("k", "over TLS").get(5, TimeUnit.SECONDS));
+        assertEquals("over TLS", redis.commands().get("k").get(5, TimeUnit.SECONDS));
+        assertTrue(redis.isUp());
       }
 
       IllegalStateException plain = assertThrows(IllegalStateException.class,
-          () -> RedisEventHistory.builder()
-              .uri("redis://:s3cret@127.0.0.1:" + tlsPort).build().close());
+          () -> RedisTarget.parse("redis://:s3cret@127.0.0.1:" + tlsPort)
+              .connect(Duration.ofSeconds(5)).close());
       assertTrue(plain.getMessage().startsWith("cannot connect to Redis at redis://***@127.0.0.1:"),
           plain.getMessage());
       assertFalse(plain.getMessage().contains("s3cret"), "the password is never shown");

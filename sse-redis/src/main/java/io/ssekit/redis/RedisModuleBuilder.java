@@ -1,4 +1,4 @@
-package io.ssekit.history.redis;
+package io.ssekit.redis;
 
 import io.ssekit.spi.Settings;
 import java.time.Duration;
@@ -31,7 +31,8 @@ public abstract class RedisModuleBuilder<B extends RedisModuleBuilder<B>> {
 
   /**
    * The prefix of every key and channel (default {@code ssekit:}): several applications can
-   * share one Redis; the Redis history and fanout of one application use the same.
+   * share one Redis. The Redis history and fanout of one application must use the same: the
+   * fanout refuses to start with a Redis history of another prefix.
    */
   public B keyPrefix(String value) {
     this.keyPrefix = new RedisKeys(value).prefix();
