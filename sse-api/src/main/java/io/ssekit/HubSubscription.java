@@ -16,14 +16,15 @@ import java.util.TreeSet;
 
 /**
  * One stream inside the hub: its position in each of its topics, the backlog it still has to
- * write, and its state machine. {@code docs/design.md} draws the machine; in short:
+ * write, and its state machine ({@code docs/design.md}, "A stream in the hub"):
  *
  * <pre>
- *   STARTING ──history answers──▶ BACKLOG ──backlog written──▶ LIVE
- *                                   ▲  │                        │
- *                history answers ───┘  └──topics owed, or ──▶ CATCHING_UP ◀── fanout missed
- *                                         a new epoch              ▲             topics, or a
- *                                                                  └──────────── new epoch
+ *   STARTING ──history answers──▶ BACKLOG ──backlog written, nothing owed──▶ LIVE
+ *                                  │  ▲                                       │
+ *        topics owed, or an event  │  │ history                fanout missed  │
+ *        of a new epoch            ▼  │ answers                topics, or an  │
+ *                                CATCHING_UP ◀──────────────── event of a new ┘
+ *                                                              epoch
  *   any state ──ended by the hub, or closed by the application──▶ CLOSED
  * </pre>
  *

@@ -17,19 +17,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One open event stream: a bounded queue of byte arrays in front of a non-blocking servlet output
- * stream, and the stream's state machine. {@code docs/design.md} draws it; in short:
+ * stream, and the stream's state machine ({@code docs/design.md}, "A stream in the servlet"):
  *
  * <pre>
- *            offer                      queue written
- *   IDLE ─────────────▶ SCHEDULED ───────────────────▶ IDLE
- *                         │   ▲
- *          isReady() false│   │onWritePossible, queue written... then IDLE
- *                         ▼   │
- *   (opened) ──────────▶ PARKED
+ *   opened ──▶ PARKED ◀── isReady() false ── SCHEDULED ◀── offer ── IDLE
+ *                │                             │  ▲                 ▲
+ *                │ onWritePossible:            │  └─ more queued    │
+ *                └── queue written ────────────┴── queue written ───┘
  *
- *   PARKED / SCHEDULED ──finish──▶ FINISHING_PARKED / FINISHING_SCHEDULED ──queue written──▶ CLOSED
- *   any open state ──offer over the bound──▶ FELL_BEHIND ──end──▶ CLOSED
- *   any state ──write failed, client gone, container error, timeout, servlet stopped──▶ CLOSED
+ *   PARKED, SCHEDULED ──finish──▶ FINISHING_PARKED, FINISHING_SCHEDULED ──queue written──▶ CLOSED
+ *   IDLE ──finish──▶ CLOSED, or FINISHING_SCHEDULED with a last frame to write
+ *   IDLE, SCHEDULED, PARKED ──offer over the bound──▶ FELL_BEHIND ──end──▶ CLOSED
+ *   any ──write failed, client gone, container error or timeout, servlet stopped──▶ CLOSED
  * </pre>
  *
  * <p><b>Who writes.</b> The state says who owns the output. In {@code SCHEDULED} a turn of the

@@ -21,6 +21,7 @@ import io.ssekit.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,7 +143,14 @@ class RedisHistoryPublishingTest {
         () -> SseHub.builder().history(history).fanout(fanout).build());
     assertEquals("the Redis fanout's keyPrefix \"ssekit:\" differs from the Redis history's "
         + "\"orders:\": give both the same keyPrefix", refused.getMessage());
-    history.append("t", null, "not published").toCompletableFuture().join();
+    CompletionException closed = assertThrows(CompletionException.class,
+        () -> history.append("t", null, "late").toCompletableFuture().join());
+    assertEquals("the history is closed", closed.getCause().getMessage(),
+        "the hub that could not start closed the history it was given");
+
+    RedisEventHistory alone = history("orders:");
+    assertThrows(IllegalStateException.class, () -> fanout(server.uri(), "ssekit:").attach(alone));
+    alone.append("t", null, "not published").toCompletableFuture().join();
     assertEquals(List.of(), publishedSoFar(), "the history was not switched to publishing");
   }
 
