@@ -1,6 +1,7 @@
 package io.ssekit;
 
 import io.ssekit.internal.EncodedEvent;
+import io.ssekit.spi.Backoff;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import java.lang.System.Logger.Level;
@@ -269,7 +270,7 @@ final class HubSubscription implements Subscription {
         after = applyOrEnd(kind, replay);
       } else if (kind != Read.START && ++attempts < CATCH_UP_ATTEMPTS) {
         Cursor from = readFrom;
-        after = () -> hub.schedule(() -> retry(kind, from), SseHub.backoffMillis(attempts));
+        after = () -> hub.schedule(() -> retry(kind, from), Backoff.DEFAULT.pauseMillis(attempts));
       } else {
         // The client reconnects with its cursor and gets what the history answers then.
         LOG.log(Level.DEBUG, "stream {0} ended: the history could not answer", topicSet);

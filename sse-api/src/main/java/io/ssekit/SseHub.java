@@ -412,10 +412,6 @@ public final class SseHub implements AutoCloseable {
     }
   }
 
-  /** The pause before attempt {@code attempt + 1} of something that failed: 100 ms doubling to 2 s. */
-  static long backoffMillis(int attempt) {
-    return Math.min(2000, 50L << Math.min(attempt, 6));
-  }
 
   /**
    * The history failed to answer a stream. The first failure of an outage is logged, once; the

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -229,6 +231,18 @@ abstract class SampleFaultsCases {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong published = new AtomicLong();
 
+    // Publishers and readers loop until the soak ends: each needs a thread of its own, which
+    // the common pool (sized by the machine's cores) does not promise.
+    ExecutorService soakThreads = Executors.newFixedThreadPool(3 + 8);
+    try {
+      soak(seconds, ports, random, running, published, soakThreads);
+    } finally {
+      soakThreads.shutdownNow();
+    }
+  }
+
+  private void soak(long seconds, int[] ports, Random random, AtomicBoolean running,
+      AtomicLong published, ExecutorService soakThreads) throws Exception {
     List<CompletableFuture<Void>> publishers = new ArrayList<>();
     for (int p = 0; p < 3; p++) {
       long seed = random.nextLong();
@@ -244,7 +258,7 @@ abstract class SampleFaultsCases {
           published.incrementAndGet();
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10 + mine.nextInt(10)));
         }
-      }));
+      }, soakThreads));
     }
     List<MovingClient> clients = new ArrayList<>();
     List<CompletableFuture<Void>> readers = new ArrayList<>();
@@ -267,7 +281,7 @@ abstract class SampleFaultsCases {
           stream.close();
           client.collect(stream);
         }
-      }));
+      }, soakThreads));
     }
 
     LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));

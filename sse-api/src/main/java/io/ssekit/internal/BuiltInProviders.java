@@ -49,8 +49,8 @@ public final class BuiltInProviders {
     public KeepAlivePolicy create(Settings settings) {
       return new KeepAlivePolicy.Fixed(
           settings.duration("interval", KeepAlivePolicy.DEFAULT_INTERVAL),
-          settings.duration("retry").orElse(null),
-          settings.duration("maxLifetime").orElse(null));
+          settings.duration("retry"),
+          settings.duration("maxLifetime"));
     }
   }
 }

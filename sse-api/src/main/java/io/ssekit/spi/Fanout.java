@@ -13,7 +13,10 @@ import java.util.function.Consumer;
  * same topics.
  *
  * <h2>Contract</h2>
- * The clauses are numbered; {@code FanoutContract} in {@code sse-testkit} checks each one.
+ * The clauses are numbered; {@code FanoutContract} in {@code sse-testkit} checks each one,
+ * clause 9 where the implementation's own test can cut its transport (the kit says so when it
+ * cannot). {@link #attach} has its contract in its own Javadoc; the kit leaves it to each
+ * implementation's tests.
  * <ol>
  *   <li><b>Start once.</b> {@link #start} is called once, before any other method but
  *       {@link #attach}; a second call throws {@link IllegalStateException}.</li>

@@ -28,7 +28,7 @@ public interface KeepAlivePolicy {
 
   /** Keep-alive comments every {@code interval}, no retry hint, no lifetime limit. */
   static Fixed every(Duration interval) {
-    return new Fixed(interval, null, null);
+    return new Fixed(interval, Optional.empty(), Optional.empty());
   }
 
   /** {@code every(DEFAULT_INTERVAL)}. */
@@ -62,42 +62,35 @@ public interface KeepAlivePolicy {
    * The built-in policy: fixed values.
    *
    * @param interval keep-alive interval, positive
-   * @param retryHint retry hint at open, or {@code null}
-   * @param lifetime maximum stream lifetime, or {@code null}
+   * @param retry retry hint at open, not negative
+   * @param maxLifetime maximum stream lifetime, positive
    */
-  record Fixed(Duration interval, Duration retryHint, Duration lifetime) implements KeepAlivePolicy {
+  record Fixed(Duration interval, Optional<Duration> retry, Optional<Duration> maxLifetime)
+      implements KeepAlivePolicy {
     /** Checks each value, naming it. */
     public Fixed {
       Objects.requireNonNull(interval, "keepAlive");
+      Objects.requireNonNull(retry, "retry");
+      Objects.requireNonNull(maxLifetime, "maxLifetime");
       if (interval.isNegative() || interval.isZero()) {
         throw new IllegalArgumentException("keepAlive must be positive, was " + interval);
       }
-      if (retryHint != null && retryHint.isNegative()) {
-        throw new IllegalArgumentException("retry must not be negative, was " + retryHint);
-      }
-      if (lifetime != null && (lifetime.isNegative() || lifetime.isZero())) {
-        throw new IllegalArgumentException("maxLifetime must be positive, was " + lifetime);
-      }
+      retry.filter(Duration::isNegative).ifPresent(bad -> {
+        throw new IllegalArgumentException("retry must not be negative, was " + bad);
+      });
+      maxLifetime.filter(d -> d.isNegative() || d.isZero()).ifPresent(bad -> {
+        throw new IllegalArgumentException("maxLifetime must be positive, was " + bad);
+      });
     }
 
     /** A copy that sends {@code retry} when a stream opens. */
     public Fixed withRetry(Duration retry) {
-      return new Fixed(interval, retry, lifetime);
+      return new Fixed(interval, Optional.of(retry), maxLifetime);
     }
 
     /** A copy that closes streams after {@code maxLifetime}. */
     public Fixed withMaxLifetime(Duration maxLifetime) {
-      return new Fixed(interval, retryHint, maxLifetime);
-    }
-
-    @Override
-    public Optional<Duration> retry() {
-      return Optional.ofNullable(retryHint);
-    }
-
-    @Override
-    public Optional<Duration> maxLifetime() {
-      return Optional.ofNullable(lifetime);
+      return new Fixed(interval, retry, Optional.of(maxLifetime));
     }
   }
 }

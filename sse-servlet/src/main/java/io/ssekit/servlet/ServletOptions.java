@@ -1,22 +1,13 @@
 package io.ssekit.servlet;
 
-import static io.ssekit.servlet.ServletSetting.AUTHENTICATOR;
-import static io.ssekit.servlet.ServletSetting.CORS_MAX_AGE;
-import static io.ssekit.servlet.ServletSetting.CORS_ORIGINS;
 import static io.ssekit.servlet.ServletSetting.FANOUT;
 import static io.ssekit.servlet.ServletSetting.HISTORY;
-import static io.ssekit.servlet.ServletSetting.HUB_ATTRIBUTE;
 import static io.ssekit.servlet.ServletSetting.KEEP_ALIVE;
 import static io.ssekit.servlet.ServletSetting.KEEP_ALIVE_POLICY;
-import static io.ssekit.servlet.ServletSetting.MAX_CONNECTIONS;
 import static io.ssekit.servlet.ServletSetting.MAX_EVENT_SIZE;
 import static io.ssekit.servlet.ServletSetting.MAX_LIFETIME;
 import static io.ssekit.servlet.ServletSetting.MAX_PENDING_EVENTS;
-import static io.ssekit.servlet.ServletSetting.MAX_QUEUED_BYTES;
-import static io.ssekit.servlet.ServletSetting.OVERLOAD_POLICY;
 import static io.ssekit.servlet.ServletSetting.RETRY;
-import static io.ssekit.servlet.ServletSetting.SHUTDOWN_GRACE;
-import static io.ssekit.servlet.ServletSetting.TOKEN_EXPIRY_WARNING;
 
 import io.ssekit.SseHub;
 import io.ssekit.spi.Authenticator;
@@ -28,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +38,7 @@ final class ServletOptions {
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     KeepAlivePolicy policy = get(KEEP_ALIVE_POLICY);
     this.keepAlive = policy != null ? policy : new KeepAlivePolicy.Fixed(get(KEEP_ALIVE),
-        get(RETRY), get(MAX_LIFETIME));
+        Optional.ofNullable(get(RETRY)), Optional.ofNullable(get(MAX_LIFETIME)));
   }
 
   /**
@@ -145,42 +137,6 @@ final class ServletOptions {
    */
   KeepAlivePolicy keepAlive() {
     return keepAlive;
-  }
-
-  Authenticator authenticator() {
-    return get(AUTHENTICATOR);
-  }
-
-  int maxConnections() {
-    return get(MAX_CONNECTIONS);
-  }
-
-  OverloadPolicy overloadPolicy() {
-    return get(OVERLOAD_POLICY);
-  }
-
-  int maxQueuedBytes() {
-    return get(MAX_QUEUED_BYTES);
-  }
-
-  List<String> corsOrigins() {
-    return get(CORS_ORIGINS);
-  }
-
-  Duration corsMaxAge() {
-    return get(CORS_MAX_AGE);
-  }
-
-  Duration tokenExpiryWarning() {
-    return get(TOKEN_EXPIRY_WARNING);
-  }
-
-  Duration shutdownGrace() {
-    return get(SHUTDOWN_GRACE);
-  }
-
-  String hubAttribute() {
-    return get(HUB_ATTRIBUTE);
   }
 
   private static void refuse(Map<ServletSetting<?>, Object> values,

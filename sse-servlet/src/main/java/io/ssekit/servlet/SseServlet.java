@@ -123,13 +123,13 @@ public class SseServlet extends HttpServlet {
       options = programmatic != null ? programmatic : ServletOptions.fromSettings(params);
       ownsHub = options.hub() == null;
       hub = ownsHub ? options.newHub() : options.hub();
-      authenticator = options.authenticator();
-      cors = new Cors(options.corsOrigins(), options.corsMaxAge());
-      connections = new Connections(options.maxConnections(), options.keepAlive(),
-          options.tokenExpiryWarning(), config.getServletName());
+      authenticator = options.get(ServletSetting.AUTHENTICATOR);
+      cors = new Cors(options.get(ServletSetting.CORS_ORIGINS), options.get(ServletSetting.CORS_MAX_AGE));
+      connections = new Connections(options.get(ServletSetting.MAX_CONNECTIONS), options.keepAlive(),
+          options.get(ServletSetting.TOKEN_EXPIRY_WARNING), config.getServletName());
       pace = hub.pacedBy(connections.writer());
       greeting = greeting(options);
-      config.getServletContext().setAttribute(options.hubAttribute(), hub);
+      config.getServletContext().setAttribute(options.get(ServletSetting.HUB_ATTRIBUTE), hub);
     } catch (RuntimeException e) {
       throw new ServletException("SseServlet '" + config.getServletName()
           + "' cannot start: " + e.getMessage(), e);
@@ -196,7 +196,7 @@ public class SseServlet extends HttpServlet {
     }
     if (!connections.tryReserve()) {
       comeBackLater(response, ProtocolEvents.BUSY, "busy", "Too many streams",
-          "this server holds its maximum of " + options.maxConnections() + " streams");
+          "this server holds its maximum of " + options.get(ServletSetting.MAX_CONNECTIONS) + " streams");
       return;
     }
     String lastEventId = lastEventId(request);
@@ -281,7 +281,7 @@ public class SseServlet extends HttpServlet {
     response.setBufferSize(STREAM_BUFFER_SIZE);
     ServletOutputStream out = response.getOutputStream();
     SseConnection connection =
-        new SseConnection(connections, async, out, options.maxQueuedBytes(), greeting);
+        new SseConnection(connections, async, out, options.get(ServletSetting.MAX_QUEUED_BYTES), greeting);
     connections.add(connection);
     // From here the connection owns the slot and the response: it releases both when it ends.
     try {
@@ -308,7 +308,7 @@ public class SseServlet extends HttpServlet {
    */
   private void comeBackLater(HttpServletResponse response, String event, String type,
       String title, String detail) throws IOException {
-    if (options.overloadPolicy() == OverloadPolicy.SERVICE_UNAVAILABLE) {
+    if (options.get(ServletSetting.OVERLOAD_POLICY) == OverloadPolicy.SERVICE_UNAVAILABLE) {
       long seconds = Math.max(1, (options.keepAlive().retryBeforeClose(1).toMillis() + 999) / 1000);
       response.setHeader("Retry-After", Long.toString(seconds));
       Problems.send(response, 503, type, title, detail + "; retry after " + seconds + " s");
@@ -333,7 +333,7 @@ public class SseServlet extends HttpServlet {
    */
   public void shutdown() {
     if (connections != null) {
-      connections.shutdown(options.shutdownGrace());
+      connections.shutdown(options.get(ServletSetting.SHUTDOWN_GRACE));
     }
   }
 
@@ -349,8 +349,8 @@ public class SseServlet extends HttpServlet {
     }
     if (hub != null) {
       ServletContext context = getServletContext();
-      if (context.getAttribute(options.hubAttribute()) == hub) {
-        context.removeAttribute(options.hubAttribute());
+      if (context.getAttribute(options.get(ServletSetting.HUB_ATTRIBUTE)) == hub) {
+        context.removeAttribute(options.get(ServletSetting.HUB_ATTRIBUTE));
       }
       if (ownsHub) {
         hub.close();

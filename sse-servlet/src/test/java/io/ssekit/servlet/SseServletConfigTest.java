@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -44,11 +45,11 @@ class SseServletConfigTest {
       ServletOptions options = servlet.options();
       assertEquals(Duration.ofSeconds(2), options.keepAlive().interval());
       assertEquals(Duration.ofMillis(1500), options.keepAlive().retry().orElseThrow());
-      assertEquals(7, options.maxConnections());
-      assertEquals(OverloadPolicy.SERVICE_UNAVAILABLE, options.overloadPolicy());
-      assertEquals(List.of("https://a.example", "https://b.example"), options.corsOrigins());
-      assertEquals(64 * 1024, options.maxQueuedBytes());
-      assertEquals(Duration.ofSeconds(45), options.tokenExpiryWarning());
+      assertEquals(7, options.get(ServletSetting.MAX_CONNECTIONS));
+      assertEquals(OverloadPolicy.SERVICE_UNAVAILABLE, options.get(ServletSetting.OVERLOAD_POLICY));
+      assertEquals(List.of("https://a.example", "https://b.example"), options.get(ServletSetting.CORS_ORIGINS));
+      assertEquals(64 * 1024, options.get(ServletSetting.MAX_QUEUED_BYTES));
+      assertEquals(Duration.ofSeconds(45), options.get(ServletSetting.TOKEN_EXPIRY_WARNING));
       assertTrue(options.get(ServletSetting.HISTORY) instanceof MemoryEventHistory);
       assertSame(servlet.hub(), SseServlet.hub(context()));
     } finally {
@@ -120,7 +121,7 @@ class SseServletConfigTest {
     try {
       assertEquals(Duration.ofSeconds(3), servlet.options().keepAlive().interval());
       assertSame(ServletSetting.AUTHENTICATOR.defaultValue().orElseThrow(),
-          servlet.options().authenticator());
+          servlet.options().get(ServletSetting.AUTHENTICATOR));
     } finally {
       servlet.destroy();
     }
@@ -176,9 +177,10 @@ class SseServletConfigTest {
   void theBuilderMakesTheFixedKeepAlivePolicyOfItsParts() {
     ServletOptions options = ServletOptions.of(null, Map.of(ServletSetting.KEEP_ALIVE,
         Duration.ofSeconds(4), ServletSetting.MAX_LIFETIME, Duration.ofMinutes(30)));
-    assertEquals(new KeepAlivePolicy.Fixed(Duration.ofSeconds(4), null, Duration.ofMinutes(30)),
+    assertEquals(new KeepAlivePolicy.Fixed(Duration.ofSeconds(4), Optional.empty(),
+        Optional.of(Duration.ofMinutes(30))),
         options.keepAlive());
-    assertEquals(100_000, options.maxConnections());
+    assertEquals(100_000, options.get(ServletSetting.MAX_CONNECTIONS));
   }
 
   private ServletConfig config(Map<String, String> params) {

@@ -19,6 +19,7 @@ import io.ssekit.redis.RedisMessage;
 import io.ssekit.redis.RedisModuleBuilder;
 import io.ssekit.redis.RedisTarget;
 import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.Backoff;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
 import java.net.SocketAddress;
@@ -75,8 +76,6 @@ import reactor.core.Disposable;
  */
 public final class RedisFanout implements Fanout {
   private static final Logger LOG = LoggerFactory.getLogger(RedisFanout.class);
-  /** The longest pause between attempts to subscribe again. */
-  private static final long MAX_RETRY_PAUSE_MILLIS = 2000;
 
   private final RedisTarget target;
   private final RedisTarget.Connection redis;
@@ -444,12 +443,13 @@ public final class RedisFanout implements Fanout {
         if (closed || !stillWanted.getAsBoolean()) {
           return;
         }
-        long pause = Math.min(MAX_RETRY_PAUSE_MILLIS, 50L << Math.min(attempt, 10));
+        long pause = Backoff.DEFAULT.pauseMillis(attempt + 1);
         LOG.warn("subscribing {} topics again failed (attempt {}); retrying in {} ms: {}",
             topics.size(), attempt + 1, pause, LuaScript.unwrap(failure).toString());
-        CompletableFuture.runAsync(
+        // On the Redis client's own threads, which close with this fanout; never the common pool.
+        redis.client().getResources().eventExecutorGroup().schedule(
             () -> subscribeAgain(subscribe, topics, then, stillWanted, attempt + 1),
-            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS));
+            pause, TimeUnit.MILLISECONDS);
         return;
       }
       then.run();
