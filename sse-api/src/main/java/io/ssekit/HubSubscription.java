@@ -31,14 +31,15 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li><b>STARTING</b>: registered for live events; the history is asked what the client
- *       missed. Live events wait in the backlog.</li>
+ *       missed. Live events wait ({@code waiting}, at most {@code maxPendingEvents}).</li>
  *   <li><b>BACKLOG</b>: the start cursor (and {@code sse-reset}, if the client cannot have
- *       everything) is written; then the backlog, the replayed events followed by the live ones
- *       that waited, as the sink's credit allows. Live events join the end of the backlog.</li>
+ *       everything) is written; then the replayed events, as the sink's credit allows; then
+ *       topics the fanout missed meanwhile are caught up; then the live events that waited, as
+ *       the next backlog. Live events keep waiting meanwhile.</li>
  *   <li><b>LIVE</b>: live events are written as they come.</li>
  *   <li><b>CATCHING_UP</b>: the history is asked again, for topics the fanout missed events of,
  *       or for all topics when the history has a new epoch (it lost what it held). Live events
- *       wait in the backlog.</li>
+ *       wait.</li>
  *   <li><b>CLOSED</b>: nothing more is written; final.</li>
  * </ul>
  *
@@ -84,9 +85,9 @@ final class HubSubscription implements Subscription {
   private String epoch;
   private final long[] positions;
   /** What is being written as credit allows: replayed events, or live events that waited. */
-  private ArrayDeque<Pending> backlog = new ArrayDeque<>();
+  private ArrayDeque<Pending> backlog;
   /** Live events that arrived while the stream was not live, bounded by maxPending. */
-  private ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private ArrayDeque<Pending> waiting;
   /** Bytes the sink can take now (below zero after live events it took regardless). */
   private long credit;
   /** The most credit the sink has granted at once: with this much, its queue is empty. */
@@ -213,14 +214,14 @@ final class HubSubscription implements Subscription {
         return switch (write(event, encoded)) {
           case WRITTEN, SKIPPED -> null;
           case NEW_EPOCH -> {
-            backlog.addFirst(new Pending(event, encoded));
+            backlog().addFirst(new Pending(event, encoded));
             yield restart(event.epoch());
           }
           case REFUSED -> ended();
         };
       }
       case STARTING, BACKLOG, CATCHING_UP -> {
-        if (waiting.size() >= maxPending) {
+        if (waiting().size() >= maxPending) {
           LOG.log(Level.DEBUG, "stream {0} ended: more than {1} live events waited for its"
               + " backlog", topicSet, maxPending);
           return ended();
@@ -355,7 +356,7 @@ final class HubSubscription implements Subscription {
     }
     List<StoredEvent> replayed = replay.events();
     for (int i = replayed.size() - 1; i >= 0; i--) {
-      backlog.addFirst(new Pending(replayed.get(i), null));
+      backlog().addFirst(new Pending(replayed.get(i), null));
     }
     state = State.BACKLOG;
     return drain();
@@ -380,7 +381,7 @@ final class HubSubscription implements Subscription {
    */
   private Runnable drain() {
     while (true) {
-      Pending next = backlog.peekFirst();
+      Pending next = backlog().peekFirst();
       if (next == null) {
         if (!owed.isEmpty()) {
           Map<String, Long> at = positionMap(owed);
@@ -389,7 +390,10 @@ final class HubSubscription implements Subscription {
             return catchUp(at);
           }
         }
-        if (waiting.isEmpty()) {
+        if (waiting == null || waiting.isEmpty()) {
+          // A live stream keeps no queues: most streams are live, and idle.
+          backlog = null;
+          waiting = null;
           state = State.LIVE;
           return null;
         }
@@ -481,8 +485,8 @@ final class HubSubscription implements Subscription {
       return false;
     }
     state = State.CLOSED;
-    backlog.clear();
-    waiting.clear();
+    backlog = null;
+    waiting = null;
     owed.clear();
     reading = null;
     return true;
@@ -501,6 +505,20 @@ final class HubSubscription implements Subscription {
     if (action != null) {
       action.run();
     }
+  }
+
+  private ArrayDeque<Pending> backlog() {
+    if (backlog == null) {
+      backlog = new ArrayDeque<>();
+    }
+    return backlog;
+  }
+
+  private ArrayDeque<Pending> waiting() {
+    if (waiting == null) {
+      waiting = new ArrayDeque<>();
+    }
+    return waiting;
   }
 
   // --- positions ---
@@ -530,6 +548,9 @@ final class HubSubscription implements Subscription {
    * them, so that every event published after {@code subscribe} returned is written.
    */
   private void startBeforeLiveEventsOfNewTopics(Replay replay) {
+    if (waiting == null) {
+      return;
+    }
     boolean[] seen = new boolean[topics.length];
     for (Pending live : waiting) {
       StoredEvent event = live.event();

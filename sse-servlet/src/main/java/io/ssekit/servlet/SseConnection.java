@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * its client ({@code PARKED}) never does: a slow client falls behind and is closed instead.
  *
  * <p><b>Locks.</b> {@code io} guards every use of the {@link AsyncContext} and the output stream;
- * this object's monitor guards the state and the queue. The order, for the whole publish path, is
- * {@code io}, then the hub subscription's lock, then this monitor: nothing holds this monitor while
- * it calls out, and no thread of ours touches the container's objects once the stream is closed.
+ * this object's monitor guards the state and the queue; nothing holds the monitor while it calls
+ * out. Where they stand in the lock order of the whole publish path, and why, is in {@code
+ * docs/design.md} ("Locks"). No thread of ours touches the container's objects once the stream is
+ * closed.
  * The container's callbacks take {@code io} to close the stream, so when one returns no thread of
  * ours uses those objects any more; containers recycle them for later requests (Tomcat hands the
  * same output buffer to the next connection).
