@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.Cursor;
 import io.ssekit.SseHub;
 import io.ssekit.Subscription;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
