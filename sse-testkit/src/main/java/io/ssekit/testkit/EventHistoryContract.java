@@ -49,6 +49,9 @@ import org.junit.jupiter.api.Timeout;
 public abstract class EventHistoryContract {
   private final List<EventHistory> opened = new ArrayList<>();
 
+  /** For the test class of an implementation, which extends this one. */
+  protected EventHistoryContract() {}
+
   /**
    * A history over an empty store, keeping at most {@code maxEventsPerTopic} events per topic for
    * at most {@code maxAge}. The kit closes it after the test.

@@ -46,6 +46,9 @@ import org.junit.jupiter.api.Timeout;
 public abstract class HubContract {
   private final List<SseHub> hubs = new ArrayList<>();
 
+  /** For the test class of an implementation, which extends this one. */
+  protected HubContract() {}
+
   /** A history over an empty store holding at least 10,000 events per topic. */
   protected abstract EventHistory newHistory();
 
