@@ -1,8 +1,9 @@
 package io.ssekit;
 
-import io.ssekit.internal.EncodedEvent;
 import io.ssekit.spi.Backoff;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.Replay;
+import io.ssekit.spi.SseEvent;
 import io.ssekit.spi.StoredEvent;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;

@@ -1,5 +1,6 @@
 package io.ssekit;
 
+import io.ssekit.spi.SseEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 

@@ -1,14 +1,16 @@
 package io.ssekit;
 
-import io.ssekit.internal.EncodedEvent;
 import io.ssekit.internal.OwnedThreads;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.EventHistoryProvider;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Providers;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.Settings;
+import io.ssekit.spi.SseEvent;
 import io.ssekit.spi.StoredEvent;
+import io.ssekit.spi.Topics;
 import java.lang.System.Logger.Level;
 import java.util.Collection;
 import java.util.HashMap;

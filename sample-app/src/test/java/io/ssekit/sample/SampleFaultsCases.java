@@ -3,9 +3,9 @@ package io.ssekit.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.Cursor;
-import io.ssekit.testkit.SseClient;
+import io.ssekit.spi.Cursor;
 import io.ssekit.testkit.EventStreamParser.Event;
+import io.ssekit.testkit.SseClient;
 import io.ssekit.testkit.TestRedis;
 import java.io.IOException;
 import java.net.URI;

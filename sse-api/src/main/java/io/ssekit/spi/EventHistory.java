@@ -1,6 +1,5 @@
 package io.ssekit.spi;
 
-import io.ssekit.Cursor;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 

@@ -1,6 +1,5 @@
 package io.ssekit.spi;
 
-import io.ssekit.internal.LocalFanout;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;

@@ -1,6 +1,5 @@
 package io.ssekit.spi;
 
-import io.ssekit.Cursor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,5 @@
 package io.ssekit.spi;
 
-import io.ssekit.Cursor;
-import io.ssekit.SseEvent;
-import io.ssekit.Topics;
 import java.util.Objects;
 
 /**

@@ -15,6 +15,9 @@ import java.time.Duration;
  * {@link JwtAuthenticator.Builder#ticketSecret}).
  */
 public final class JwtAuthenticatorProvider implements AuthenticatorProvider {
+  /** The provider {@link java.util.ServiceLoader} instantiates. */
+  public JwtAuthenticatorProvider() {}
+
   @Override
   public String name() {
     return "jwt";

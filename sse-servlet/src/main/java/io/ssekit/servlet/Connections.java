@@ -2,9 +2,9 @@ package io.ssekit.servlet;
 
 import io.ssekit.ProtocolEvents;
 import io.ssekit.SseEncoder;
-import io.ssekit.SseEvent;
 import io.ssekit.internal.OwnedThreads;
 import io.ssekit.spi.KeepAlivePolicy;
+import io.ssekit.spi.SseEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;

@@ -1,16 +1,16 @@
 package io.ssekit.servlet;
 
-import io.ssekit.Cursor;
 import io.ssekit.ProtocolEvents;
 import io.ssekit.SseEncoder;
 import io.ssekit.SseHub;
-import io.ssekit.Topics;
 import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.Authenticator;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.KeepAlivePolicy;
 import io.ssekit.spi.SsePrincipal;
+import io.ssekit.spi.Topics;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;

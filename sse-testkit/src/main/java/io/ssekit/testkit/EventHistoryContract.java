@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.Cursor;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
@@ -48,6 +48,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class EventHistoryContract {
   private final List<EventHistory> opened = new ArrayList<>();
+
+  /** For the test class of an implementation, which extends this one. */
+  protected EventHistoryContract() {}
 
   /**
    * A history over an empty store, keeping at most {@code maxEventsPerTopic} events per topic for

@@ -52,6 +52,9 @@ public abstract class FanoutContract {
   private static final String EPOCH = "contract";
   private final List<Fanout> opened = new ArrayList<>();
 
+  /** For the test class of an implementation, which extends this one. */
+  protected FanoutContract() {}
+
   /** A new fanout instance, not started. The kit closes it after the test. */
   protected abstract Fanout newFanout();
 

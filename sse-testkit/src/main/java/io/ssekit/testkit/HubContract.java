@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.Cursor;
 import io.ssekit.SseHub;
 import io.ssekit.Subscription;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
@@ -45,6 +45,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class HubContract {
   private final List<SseHub> hubs = new ArrayList<>();
+
+  /** For the test class of an implementation, which extends this one. */
+  protected HubContract() {}
 
   /** A history over an empty store holding at least 10,000 events per topic. */
   protected abstract EventHistory newHistory();

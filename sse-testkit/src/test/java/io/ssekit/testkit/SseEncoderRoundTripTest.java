@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ssekit.SseEncoder;
-import io.ssekit.SseEvent;
+import io.ssekit.spi.SseEvent;
 import io.ssekit.testkit.EventStreamParser.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -9,6 +9,9 @@ import io.ssekit.spi.Settings;
  * same as the Redis history's) and {@code commandTimeout} (5s).
  */
 public final class RedisFanoutProvider implements FanoutProvider {
+  /** The provider {@link java.util.ServiceLoader} instantiates. */
+  public RedisFanoutProvider() {}
+
   @Override
   public String name() {
     return "redis";

@@ -10,6 +10,9 @@ import java.time.Duration;
  * (24h), {@code idleTopicExpiry} (24h), {@code maxTotalSize} (64MB).
  */
 public final class MemoryEventHistoryProvider implements EventHistoryProvider {
+  /** The provider {@link java.util.ServiceLoader} instantiates. */
+  public MemoryEventHistoryProvider() {}
+
   @Override
   public String name() {
     return "memory";

@@ -4,16 +4,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.ssekit.Cursor;
 import io.ssekit.SseHub;
 import io.ssekit.StreamSink;
 import io.ssekit.Subscription;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RecordingSink.Frame;
+import io.ssekit.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

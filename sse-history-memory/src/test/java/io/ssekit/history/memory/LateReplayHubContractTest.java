@@ -1,6 +1,6 @@
 package io.ssekit.history.memory;
 
-import io.ssekit.Cursor;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.Cursor;
 import io.ssekit.SseHub;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RecordingSink.Frame;
+import io.ssekit.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -11,6 +11,9 @@ import java.time.Duration;
  * {@code commandTimeout} (5s).
  */
 public final class RedisEventHistoryProvider implements EventHistoryProvider {
+  /** The provider {@link java.util.ServiceLoader} instantiates. */
+  public RedisEventHistoryProvider() {}
+
   @Override
   public String name() {
     return "redis";

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.Cursor;
 import io.ssekit.SseHub;
 import io.ssekit.Subscription;
 import io.ssekit.fanout.redis.RedisFanout;
+import io.ssekit.spi.Cursor;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.StoredEvent;
-import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RecordingSink.Frame;
+import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;

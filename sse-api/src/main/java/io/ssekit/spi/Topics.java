@@ -1,4 +1,4 @@
-package io.ssekit;
+package io.ssekit.spi;
 
 import java.util.Collection;
 import java.util.Collections;

@@ -1,7 +1,6 @@
-package io.ssekit.internal;
+package io.ssekit;
 
-import io.ssekit.SseEncoder;
-import io.ssekit.SseEvent;
+import io.ssekit.spi.SseEvent;
 import io.ssekit.spi.StoredEvent;
 
 /**
@@ -9,10 +8,10 @@ import io.ssekit.spi.StoredEvent;
  * for every stream of that topic alone), {@code body} the same event without an id, for streams
  * of several topics that put their own cursor in front.
  */
-public record EncodedEvent(byte[] frame, byte[] body) {
+record EncodedEvent(byte[] frame, byte[] body) {
 
   /** Encodes {@code event}. */
-  public static EncodedEvent of(StoredEvent event) {
+  static EncodedEvent of(StoredEvent event) {
     byte[] body = SseEncoder.encode(new SseEvent(null, event.name(), event.data(), null));
     byte[] id = SseEncoder.idField(event.id());
     byte[] frame = new byte[id.length + body.length];

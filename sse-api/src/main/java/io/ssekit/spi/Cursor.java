@@ -1,4 +1,4 @@
-package io.ssekit;
+package io.ssekit.spi;
 
 import java.security.SecureRandom;
 import java.util.Collections;
@@ -110,8 +110,15 @@ public record Cursor(String epoch, SortedMap<String, Long> positions) {
     return text(epoch, topics, values);
   }
 
-  /** The text of a cursor given as parallel arrays, topics sorted; used on the delivery path. */
-  static String text(String epoch, String[] topics, long[] positions) {
+  /**
+   * The text of a cursor given as parallel arrays, without making one: the hub writes a stream's
+   * cursor this way for every event it delivers.
+   *
+   * @param epoch a valid epoch
+   * @param topics valid topic names in ascending order
+   * @param positions the position of each topic, at the same index
+   */
+  public static String text(String epoch, String[] topics, long[] positions) {
     StringBuilder out = new StringBuilder(epoch.length() + 1 + topics.length * 24);
     out.append(epoch).append(';');
     for (int i = 0; i < topics.length; i++) {

@@ -1,4 +1,4 @@
-package io.ssekit;
+package io.ssekit.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

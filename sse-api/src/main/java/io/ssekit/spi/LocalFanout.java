@@ -1,7 +1,5 @@
-package io.ssekit.internal;
+package io.ssekit.spi;
 
-import io.ssekit.spi.Fanout;
-import io.ssekit.spi.StoredEvent;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +9,7 @@ import java.util.concurrent.CompletionStage;
  * {@link Fanout#local()}: delivers on the publishing thread, to this process only; {@code publish}
  * completes once the listener has queued the event on the local streams.
  */
-public final class LocalFanout implements Fanout {
+final class LocalFanout implements Fanout {
   private static final System.Logger LOG = System.getLogger(LocalFanout.class.getName());
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 

@@ -1,4 +1,4 @@
-package io.ssekit;
+package io.ssekit.spi;
 
 /** Small text helpers shared by the validators; not part of the API. */
 final class Texts {

@@ -1,4 +1,4 @@
-package io.ssekit;
+package io.ssekit.spi;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -18,8 +18,8 @@ import java.util.Objects;
  *   <li>{@code retry} must not be negative.</li>
  * </ul>
  *
- * <p>Applications do not set ids: they publish through {@link SseHub#publish(String, String,
- * String)} and the history assigns the id.
+ * <p>Applications do not set ids: they publish through
+ * {@link io.ssekit.SseHub#publish(String, String, String)} and the history assigns the id.
  *
  * @param id the event id, or {@code null} for none
  * @param name the event name ({@code event:} field), or {@code null} for the default {@code message}
