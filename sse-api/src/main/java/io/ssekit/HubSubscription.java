@@ -97,7 +97,9 @@ final class HubSubscription implements Subscription {
   private boolean turnQueued;
   /** Topics the fanout missed events of while the stream was not live. */
   private final Set<String> owed = new TreeSet<>();
-  /** Epochs this stream restarted away from; their late events are dropped. */
+  /** The epoch whose event caused the restart in flight. */
+  private String restartSeen;
+  /** Epochs this stream restarted away from, or that the history did not know; dropped. */
   private final Set<String> retiredEpochs = new TreeSet<>();
   /** The read in flight, its cursor and the failed attempts so far. */
   private Read reading;
@@ -256,6 +258,7 @@ final class HubSubscription implements Subscription {
     LOG.log(Level.DEBUG, "stream {0} restarts: history epoch changed to {1}", topicSet, seen);
     state = State.CATCHING_UP;
     attempts = 0;
+    restartSeen = seen;
     return read(Read.RESTART, Cursor.of(epoch, positionMap(topicSet)));
   }
 
@@ -347,6 +350,12 @@ final class HubSubscription implements Subscription {
         if (!answered.equals(epoch)) {
           retiredEpochs.add(epoch);
         }
+        if (!answered.equals(restartSeen)) {
+          // The epoch that caused the restart is not the history's (a late event of an epoch
+          // the stream never had, or another instance's history): its events are dropped, or
+          // each would restart the stream again.
+          retiredEpochs.add(restartSeen);
+        }
         epoch = answered;
         takePositions(replay);
         if (!offer(SseEncoder.idOnly(cursorText()))
@@ -368,7 +377,12 @@ final class HubSubscription implements Subscription {
     Runnable after;
     synchronized (this) {
       turnQueued = false;
-      after = state == State.BACKLOG ? drain() : null;
+      try {
+        after = state == State.BACKLOG ? drain() : null;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "stream " + topicSet + " ended: its backlog failed", e);
+        after = ended();
+      }
     }
     run(after);
   }
@@ -454,11 +468,11 @@ final class HubSubscription implements Subscription {
     positions[i] = event.position();
     if (topics.length == 1) {
       credit -= bytes.frame().length;
-      return sink.offer(null, bytes.frame());
+      return sink.offer(null, bytes.frame()) && state != State.CLOSED;
     }
     byte[] id = SseEncoder.idField(cursorText());
     credit -= id.length + bytes.body().length;
-    return sink.offer(id, bytes.body());
+    return sink.offer(id, bytes.body()) && state != State.CLOSED;
   }
 
   /**
@@ -471,9 +485,13 @@ final class HubSubscription implements Subscription {
         : bytes.body().length + cursorText().length() + "id: \n".length() + 19;
   }
 
+  /**
+   * Queues a frame of the hub's own; {@code false} when the sink refused it, or closed the stream
+   * from inside the call (then nothing more is written: CLOSED is final).
+   */
   private boolean offer(byte[] frame) {
     credit -= frame.length;
-    return sink.offer(null, frame);
+    return sink.offer(null, frame) && state != State.CLOSED;
   }
 
   /** Closes the stream from the hub's side: the action tells the sink, once. */

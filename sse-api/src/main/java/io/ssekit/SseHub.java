@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The in-process centre of ssekit: topics, their local streams, and the publish path.
@@ -50,8 +51,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ssekit-hub-<name>-<n>}, which it owns and stops in {@link #close()}. {@code docs/design.md}
  * describes the path and the states of a stream.
  *
- * <p>All methods are thread-safe; none blocks except {@link #close()}, which waits up to a
- * second for the hub's threads to stop.
+ * <p>All methods are thread-safe; none blocks except {@link #close()}, which waits up to two
+ * seconds for the hub's threads to stop.
  */
 public final class SseHub implements AutoCloseable {
   /** Default for {@link Builder#maxEventSize(int)}: 1 MiB of UTF-8 data. */
@@ -199,6 +200,11 @@ public final class SseHub implements AutoCloseable {
     for (String topic : topicSet) {
       ready[i++] = register(topic, stream);
     }
+    if (!stream.isOpen()) {
+      // Closed while it registered: the release may have missed topics registered after it.
+      release(stream);
+      return stream;
+    }
     CompletableFuture.allOf(ready).whenComplete((registered, failure) -> {
       if (failure != null) {
         LOG.log(Level.DEBUG, "stream {0} ended: the fanout could not subscribe", topicSet);
@@ -231,7 +237,7 @@ public final class SseHub implements AutoCloseable {
 
   /**
    * Ends every stream (their sinks get {@link StreamSink#end()}), closes the fanout and the
-   * history, and stops the hub's threads, waiting up to a second for them. Idempotent.
+   * history, and stops the hub's threads, waiting up to two seconds for them. Idempotent.
    */
   @Override
   public void close() {
@@ -327,13 +333,10 @@ public final class SseHub implements AutoCloseable {
    * caller's thread.
    */
   void release(HubSubscription stream) {
-    if (!streams.remove(stream)) {
-      return;
-    }
+    streams.remove(stream);
     for (String topic : stream.topics()) {
       topics.computeIfPresent(topic, (t, existing) -> {
-        existing.streams.remove(stream);
-        if (!existing.streams.isEmpty()) {
+        if (!existing.streams.remove(stream) || !existing.streams.isEmpty()) {
           return existing;
         }
         if (!closed) {
@@ -344,32 +347,44 @@ public final class SseHub implements AutoCloseable {
     }
   }
 
+  /** Subscribes {@code topic} on the hub's threads; fails as the fanout's stage does. */
   private CompletableFuture<Void> fanoutSubscribe(String topic) {
-    try {
-      return fanout.subscribe(topic).toCompletableFuture();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return onHubThreads(() -> fanout.subscribe(topic), "subscribe", topic, false);
   }
 
-  /** Unsubscribes {@code topic} on the hub's threads; completes when the fanout has answered. */
+  /** Unsubscribes {@code topic} on the hub's threads; a failure is logged, never passed on. */
   private CompletableFuture<Void> fanoutUnsubscribe(String topic) {
+    return onHubThreads(() -> fanout.unsubscribe(topic), "unsubscribe", topic, true);
+  }
+
+  /**
+   * Makes a call of the fanout's on the hub's threads, never inside the caller's locks (the
+   * topic map's, a servlet's); completes when the fanout's stage does, or at once once the hub
+   * is closed.
+   */
+  private CompletableFuture<Void> onHubThreads(Supplier<CompletionStage<Void>> call,
+      String what, String topic, boolean logFailure) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     boolean queued = execute(() -> {
+      CompletionStage<Void> answer;
       try {
-        fanout.unsubscribe(topic).whenComplete((ok, failure) -> {
-          if (failure != null) {
-            LOG.log(Level.WARNING, "fanout could not unsubscribe topic " + topic, failure);
-          }
-          done.complete(null);
-        });
+        answer = call.get();
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "fanout could not unsubscribe topic " + topic, e);
-        done.complete(null);
+        answer = CompletableFuture.failedFuture(e);
       }
+      answer.whenComplete((ok, failure) -> {
+        if (failure == null) {
+          done.complete(null);
+        } else if (logFailure) {
+          LOG.log(Level.WARNING, "fanout could not " + what + " topic " + topic, failure);
+          done.complete(null);
+        } else {
+          done.completeExceptionally(failure);
+        }
+      });
     });
     if (!queued) {
-      done.complete(null); // the hub is closed, and its fanout with it
+      done.completeExceptionally(new IllegalStateException("hub is closed"));
     }
     return done;
   }

@@ -23,13 +23,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The timer is one daemon thread for all connections. Each sweep (a quarter of the keep-alive
  * interval, between 10 ms and 1 s) queues a keep-alive comment on every stream that queued
- * nothing for the interval, and closes streams that reached their maximum lifetime. A stream
+ * nothing for the interval, finishes streams that reached their maximum lifetime, and cuts off
+ * streams whose client has not taken their last bytes {@value #FINISH_GRACE_MILLIS} ms after they
+ * began to finish. A stream
  * whose credentials expire has one task at a time on the same timer, at the exact instants: the
  * warning, then the close (see {@link #expireAt}).
  */
 final class Connections {
-  /** How long an expired stream may take to write its last bytes before it is cut off. */
-  static final long EXPIRED_GRACE_MILLIS = 5000;
+  /**
+   * How long a finishing stream (credentials expired, lifetime over, ended by the hub) may take
+   * to write its last bytes before it is cut off; shutdown has its own grace.
+   */
+  static final long FINISH_GRACE_MILLIS = 5000;
 
   private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
   private static final byte[] KEEP_ALIVE = SseEncoder.keepAlive();
@@ -105,8 +110,8 @@ final class Connections {
    * Warns {@code connection} {@code expiryWarning} before {@code expiresAt} with an {@code
    * sse-token-expiring} event, whose data gives the instant and the seconds left, and ends it at
    * {@code expiresAt} with a jittered {@code retry:} hint and {@code sse-token-expired}; a stream
-   * whose client does not take those last bytes within {@value #EXPIRED_GRACE_MILLIS} ms is cut
-   * off. The tasks are cancelled when the stream ends first.
+   * whose client does not take those last bytes within {@value #FINISH_GRACE_MILLIS} ms is cut
+   * off by the sweep. The tasks are cancelled when the stream ends first.
    */
   void expireAt(SseConnection connection, Instant expiresAt) {
     // One task at a time per stream: each step schedules the next.
@@ -115,8 +120,6 @@ final class Connections {
       connection.offerOrEnd(expiringFrame(expiresAt));
       later(connection, Math.max(0, millisUntil(expiresAt)), () -> {
         connection.finishWith(closingFrame(ProtocolEvents.TOKEN_EXPIRED));
-        // A client that stopped reading would hold the stream open past expiry: cut it off.
-        later(connection, EXPIRED_GRACE_MILLIS, connection::closeAndComplete);
       });
     });
   }
@@ -216,8 +219,12 @@ final class Connections {
       long now = System.nanoTime();
       long idle = policy.interval().toNanos();
       long lifetime = policy.maxLifetime().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+      long grace = TimeUnit.MILLISECONDS.toNanos(FINISH_GRACE_MILLIS);
       for (SseConnection connection : open) {
-        if (now - connection.openedNanos() >= lifetime) {
+        if (connection.finishingLongerThan(now, grace)) {
+          // A client that stopped reading would hold a finishing stream open: cut it off.
+          connection.closeAndComplete();
+        } else if (now - connection.openedNanos() >= lifetime) {
           connection.finishWith(SseEncoder.retry(jittered(policy.retryBeforeClose(load()))));
         } else {
           connection.keepAliveIfIdle(now, idle, KEEP_ALIVE);

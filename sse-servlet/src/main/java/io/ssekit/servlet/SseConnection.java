@@ -129,6 +129,10 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
   private boolean grown;
   private int queuedBytes;
+  /** Of those, bytes of the servlet's own (greeting, keep-alives, notices): no hub credit. */
+  private int ownQueuedBytes;
+  /** When the stream began to finish (System.nanoTime()), for the cut-off; 0 before. */
+  private long finishingSince;
   /** Counted as congested in the writer; follows the state and the queue. */
   private boolean congested;
   /** Timer tasks of this stream, cancelled when it closes. */
@@ -149,6 +153,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     this.lastQueuedNanos = openedNanos;
     queue.add(greeting);
     queuedBytes = greeting.length;
+    ownQueuedBytes = greeting.length;
   }
 
   synchronized State state() {
@@ -192,6 +197,16 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   @Override
   public boolean offer(byte[] head, byte[] body) {
+    return queue(head, body, false);
+  }
+
+  /**
+   * Queues bytes of the hub's ({@code own} false: they used its credit) or of the servlet's own.
+   * Called by the hub under its stream's lock: it takes this monitor only, and a writer that
+   * cannot be had makes the offer fail (the hub's end() then completes the response outside its
+   * lock) instead of closing the stream here.
+   */
+  private boolean queue(byte[] head, byte[] body, boolean own) {
     int size = (head == null ? 0 : head.length) + body.length;
     synchronized (this) {
       if (!state.open()) {
@@ -201,6 +216,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
         LOG.debug("stream {} fell behind by more than {} bytes; closing it", this, maxQueuedBytes);
         queue.clear();
         queuedBytes = 0;
+        ownQueuedBytes = 0;
         to(State.FELL_BEHIND);
         return false;
       }
@@ -209,6 +225,9 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
       queue.add(body);
       queuedBytes += size;
+      if (own) {
+        ownQueuedBytes += size;
+      }
       grown |= queue.size() > SHRINK_SLOTS;
       lastQueuedNanos = System.nanoTime();
       if (state != State.IDLE) {
@@ -217,8 +236,19 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
       to(State.SCHEDULED);
     }
-    askForTurn();
-    return true;
+    if (writer.schedule(this)) {
+      return true;
+    }
+    LOG.debug("{} cannot be written to any more: the servlet has stopped", this);
+    synchronized (this) {
+      queue.clear();
+      queuedBytes = 0;
+      ownQueuedBytes = 0;
+      if (state.open()) {
+        to(State.FELL_BEHIND);
+      }
+    }
+    return false;
   }
 
   /** The hub ended the stream: finish after the queued bytes, or at once if it fell behind. */
@@ -245,7 +275,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   /** Queues {@code frame}; a stream whose queue cannot take it has fallen behind and ends. */
   void offerOrEnd(byte[] frame) {
-    if (!offer(null, frame)) {
+    if (!queue(null, frame, true)) {
       end();
     }
   }
@@ -284,10 +314,30 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   }
 
   private void queueLast(byte[] last) {
+    finishingSince = System.nanoTime();
     if (last != null) {
       queue.add(last);
       queuedBytes += last.length;
+      ownQueuedBytes += last.length;
     }
+  }
+
+  /**
+   * How much of a write of {@code written} bytes was the hub's, so much credit it gets back: the
+   * servlet's own bytes come first in the count (the totals are exact once the queue empties).
+   */
+  private synchronized int hubBytes(int written) {
+    int own = Math.min(ownQueuedBytes, written);
+    ownQueuedBytes -= own;
+    return written - own;
+  }
+
+  /**
+   * Whether the stream has been finishing for {@code graceNanos} or more, its client not
+   * reading its last bytes: the timer then cuts it off.
+   */
+  synchronized boolean finishingLongerThan(long nowNanos, long graceNanos) {
+    return state.finishing() && nowNanos - finishingSince >= graceNanos;
   }
 
   /** Queues this stream for a writer turn; the caller has just moved it to a scheduled state. */
@@ -364,7 +414,10 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       unflushed = true;
       Subscription credit = subscription;
       if (credit != null) {
-        credit.request(batch.length);
+        int granted = hubBytes(batch.length);
+        if (granted > 0) {
+          credit.request(granted);
+        }
       }
       if (!out.isReady()) {
         return park();
@@ -507,6 +560,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     to(State.CLOSED);
     queue.clear();
     queuedBytes = 0;
+    ownQueuedBytes = 0;
     updateCongestion();
     return true;
   }

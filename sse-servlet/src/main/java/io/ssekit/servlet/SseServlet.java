@@ -212,8 +212,20 @@ public class SseServlet extends HttpServlet {
     if (decision.isDone()) {
       authenticated(async, topics, lastEventId, decision);
     } else {
-      decision.whenComplete((result, failure) ->
-          async.start(() -> authenticated(async, topics, lastEventId, decision)));
+      decision.whenComplete((result, failure) -> {
+        try {
+          async.start(() -> authenticated(async, topics, lastEventId, decision));
+        } catch (RuntimeException e) {
+          // The request is over (the client left) or the container refuses work: free the slot.
+          LOG.debug("stream request ended before its authentication did", e);
+          connections.unreserve();
+          try {
+            async.complete();
+          } catch (IllegalStateException alreadyDone) {
+            // The container ended the request already.
+          }
+        }
+      });
     }
   }
 
@@ -292,11 +304,15 @@ public class SseServlet extends HttpServlet {
       connection.closeAndComplete();
       return;
     }
-    principal.expiresAt().ifPresent(expiresAt -> connections.expireAt(connection, expiresAt));
     try {
+      principal.expiresAt().ifPresent(expiresAt -> connections.expireAt(connection, expiresAt));
       hub.subscribe(topics, lastEventId, connection);
     } catch (IllegalStateException closedHub) {
       connection.finishWith(connections.closingFrame(ProtocolEvents.SHUTDOWN));
+    } catch (RuntimeException e) {
+      // The connection owns the slot and the response: it releases both, once.
+      LOG.warn("stream could not open", e);
+      connection.closeAndComplete();
     }
   }
 

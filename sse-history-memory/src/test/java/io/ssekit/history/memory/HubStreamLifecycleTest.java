@@ -223,6 +223,92 @@ class HubStreamLifecycleTest {
     }
   }
 
+  @Test
+  void anEventOfAnEpochTheHistoryDoesNotAnswerRestartsAStreamOnceNotForever() {
+    CutFanout fanout = new CutFanout();
+    AtomicInteger replays = new AtomicInteger();
+    EventHistory counted = new Delegating(MemoryEventHistory.builder().build()) {
+      @Override
+      public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
+        replays.incrementAndGet();
+        return super.replay(after, topics);
+      }
+    };
+    hub = SseHub.builder().history(counted).fanout(fanout).build();
+    RecordingSink sink = new RecordingSink();
+    hub.subscribe(List.of("t"), null, sink);
+    await().atMost(WAIT).until(() -> sink.lastId() != null);
+
+    // As from another instance's own history behind a shared fanout, or from before a restore.
+    fanout.deliverLate(new StoredEvent("foreign", "t", 7, null, "from elsewhere"));
+    fanout.deliverLate(new StoredEvent("foreign", "t", 8, null, "again"));
+    hub.publish("t", "after").toCompletableFuture().join();
+
+    await().atMost(WAIT).until(() -> sink.data().contains("after"));
+    assertEquals(List.of("after"), sink.data(), "events of the foreign epoch are dropped");
+    assertEquals(2, replays.get(), "the start and one restart");
+    assertFalse(sink.ended());
+  }
+
+  @Test
+  void aStreamClosedWhileItRegistersLeavesNothingBehind() throws Exception {
+    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+    List<String> topics = List.of("r/0", "r/1", "r/2", "r/3", "r/4", "r/5", "r/6", "r/7");
+    for (int i = 0; i < 3000; i++) {
+      StreamSink closedAtOnce = new StreamSink() {
+        @Override
+        public void onSubscribe(Subscription subscription) {
+          testThreads.execute(subscription::close); // races with the registration
+        }
+
+        @Override
+        public boolean offer(byte[] head, byte[] body) {
+          return true;
+        }
+
+        @Override
+        public void end() {}
+      };
+      hub.subscribe(topics, null, closedAtOnce);
+    }
+    await().atMost(WAIT).until(() -> hub.streamCount() == 0 && hub.topicCount() == 0);
+  }
+
+  @Test
+  void aStreamClosedFromInsideItsSinkStaysClosed() {
+    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+    List<String> offered = new CopyOnWriteArrayList<>();
+    AtomicReference<Subscription> self = new AtomicReference<>();
+    AtomicBoolean endedAfterClose = new AtomicBoolean();
+    StreamSink closesItself = new StreamSink() {
+      @Override
+      public void onSubscribe(Subscription subscription) {
+        self.set(subscription);
+        subscription.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public boolean offer(byte[] head, byte[] body) {
+        offered.add(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        self.get().close(); // the application closes the stream while it is being written
+        return true;
+      }
+
+      @Override
+      public void end() {
+        endedAfterClose.set(true);
+      }
+    };
+    Subscription stream = hub.subscribe(List.of("t"), null, closesItself);
+    await().atMost(WAIT).until(() -> !offered.isEmpty());
+    hub.publish("t", "one").toCompletableFuture().join();
+    hub.publish("t", "two").toCompletableFuture().join();
+
+    assertFalse(stream.isOpen(), "closed is final");
+    assertEquals(1, offered.size(), "nothing is written after the close: " + offered);
+    assertFalse(endedAfterClose.get());
+  }
+
   private static List<String> messages(List<LogRecord> records) {
     return records.stream().map(HubStreamLifecycleTest::message).toList();
   }

@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A stream whose credentials expire ends with {@code sse-token-expired}; a client that does not
- * take those last bytes still loses the stream {@value Connections#EXPIRED_GRACE_MILLIS} ms later.
+ * A stream that finishes (its credentials expire, its lifetime is over) ends with its last bytes;
+ * a client that does not take them still loses the stream {@value
+ * Connections#FINISH_GRACE_MILLIS} ms later, and its slot with it.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
-class ExpiryCutOffTest {
+class FinishingCutOffTest {
   private static final byte[] GREETING = ": hello\n\n".getBytes(StandardCharsets.UTF_8);
 
   private final Connections connections = new Connections(10,
@@ -42,10 +43,28 @@ class ExpiryCutOffTest {
     assertTrue(reading.text().contains("event: sse-token-expired\n"), reading.text());
 
     // The stalled client keeps its stream through the grace, then loses it and its slot.
-    await().atMost(Duration.ofSeconds(Connections.EXPIRED_GRACE_MILLIS / 1000 + 5))
+    await().atMost(Duration.ofSeconds(Connections.FINISH_GRACE_MILLIS / 1000 + 5))
         .until(() -> stalled.completed.get() && connections.count() == 0);
     long afterExpiry = TimeUnit.NANOSECONDS.toMillis(stalled.completedNanos - expiryNanos);
-    assertTrue(afterExpiry >= Connections.EXPIRED_GRACE_MILLIS - 300,
+    assertTrue(afterExpiry >= Connections.FINISH_GRACE_MILLIS - 300,
         "cut off " + afterExpiry + " ms after expiry, before the grace was over");
+  }
+
+  @Test
+  void aClientThatStoppedReadingIsCutOffAfterTheGraceOnceItsLifetimeIsOver() {
+    Connections shortLived = new Connections(10, KeepAlivePolicy.every(Duration.ofMinutes(1))
+        .withMaxLifetime(Duration.ofMillis(300)), Duration.ofSeconds(30), "lifetime");
+    try {
+      FakeOutput stalled = FakeOutput.stalled();
+      long openedNanos = System.nanoTime();
+      stalled.open(shortLived, 4096, GREETING);
+      await().atMost(Duration.ofSeconds(Connections.FINISH_GRACE_MILLIS / 1000 + 5))
+          .until(() -> stalled.completed.get() && shortLived.count() == 0);
+      long open = TimeUnit.NANOSECONDS.toMillis(stalled.completedNanos - openedNanos);
+      assertTrue(open >= 300 + Connections.FINISH_GRACE_MILLIS - 300,
+          "cut off after " + open + " ms, before the lifetime and the grace were over");
+    } finally {
+      shortLived.shutdown(Duration.ofSeconds(1));
+    }
   }
 }
