@@ -325,8 +325,9 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   /**
    * How much of a write of {@code written} bytes was the hub's, so much credit it gets back: the
    * servlet's own bytes come first in the count (the totals are exact once the queue empties).
+   * The caller holds this monitor, as it takes the batch.
    */
-  private synchronized int hubBytes(int written) {
+  private int hubBytes(int written) {
     int own = Math.min(ownQueuedBytes, written);
     ownQueuedBytes -= own;
     return written - own;
@@ -405,19 +406,20 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     if (!out.isReady()) {
       return park();
     }
+    int granted = 0;
     synchronized (this) {
       batch = takeBatch();
+      if (batch != null) {
+        granted = hubBytes(batch.length);
+      }
       updateCongestion();
     }
     if (batch != null) {
       out.write(batch);
       unflushed = true;
       Subscription credit = subscription;
-      if (credit != null) {
-        int granted = hubBytes(batch.length);
-        if (granted > 0) {
-          credit.request(granted);
-        }
+      if (credit != null && granted > 0) {
+        credit.request(granted);
       }
       if (!out.isReady()) {
         return park();
