@@ -17,6 +17,7 @@ module io.ssekit.api {
   uses io.ssekit.spi.FanoutProvider;
   uses io.ssekit.spi.AuthenticatorProvider;
   uses io.ssekit.spi.KeepAlivePolicyProvider;
+  uses io.ssekit.spi.SseListenerProvider;
 
   provides io.ssekit.spi.FanoutProvider
       with io.ssekit.internal.BuiltInProviders.LocalFanoutProvider;
@@ -24,4 +25,6 @@ module io.ssekit.api {
       with io.ssekit.internal.BuiltInProviders.AllowAllProvider;
   provides io.ssekit.spi.KeepAlivePolicyProvider
       with io.ssekit.internal.BuiltInProviders.FixedKeepAliveProvider;
+  provides io.ssekit.spi.SseListenerProvider
+      with io.ssekit.internal.BuiltInProviders.NoListenerProvider;
 }

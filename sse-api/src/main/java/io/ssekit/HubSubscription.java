@@ -4,6 +4,7 @@ import io.ssekit.spi.Backoff;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.SseEvent;
+import io.ssekit.spi.SseListener;
 import io.ssekit.spi.StoredEvent;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -72,6 +73,7 @@ final class HubSubscription implements Subscription {
   }
 
   private final SseHub hub;
+  private final SseListener listener;
   private final SortedSet<String> topicSet;
   private final String[] topics;
   private final StreamSink sink;
@@ -109,6 +111,7 @@ final class HubSubscription implements Subscription {
   HubSubscription(SseHub hub, SortedSet<String> topics, StreamSink sink, Cursor requested,
       boolean malformed, int maxPending) {
     this.hub = hub;
+    this.listener = hub.listener();
     this.topicSet = topics;
     this.topics = topics.toArray(new String[0]);
     this.positions = new long[this.topics.length];
@@ -248,6 +251,7 @@ final class HubSubscription implements Subscription {
   }
 
   private Runnable catchUp(Map<String, Long> at) {
+    listener.catchingUp();
     state = State.CATCHING_UP;
     attempts = 0;
     return read(Read.CATCH_UP, Cursor.of(epoch, at));
@@ -286,6 +290,7 @@ final class HubSubscription implements Subscription {
     if (failure == null) {
       hub.historyAnswered();
     } else {
+      listener.failed(SseListener.Operation.HISTORY_REPLAY);
       hub.historyFailed(failure, streamEnded);
     }
     run(after);
@@ -321,6 +326,9 @@ final class HubSubscription implements Subscription {
             : requested != null && !requested.epoch().equals(epoch)
                 ? ProtocolEvents.RESET_UNKNOWN_EPOCH
                 : replay.complete() ? null : ProtocolEvents.RESET_GAP;
+        if (malformed || requested != null) {
+          listener.resumed(resumeResult(reason), replay.events().size());
+        }
         if (!offer(SseEncoder.idOnly(cursorText()))
             || reason != null && !offer(resetFrame(reason, malformed ? topicSet : replay.incomplete()))) {
           return ended();
@@ -466,13 +474,31 @@ final class HubSubscription implements Subscription {
   private boolean emit(StoredEvent event, EncodedEvent bytes) {
     int i = topics.length == 1 ? 0 : Arrays.binarySearch(topics, event.topic());
     positions[i] = event.position();
+    boolean taken;
     if (topics.length == 1) {
       credit -= bytes.frame().length;
-      return sink.offer(null, bytes.frame()) && state != State.CLOSED;
+      taken = sink.offer(null, bytes.frame(), bytes.publishedNanos());
+    } else {
+      byte[] id = SseEncoder.idField(cursorText());
+      credit -= id.length + bytes.body().length;
+      taken = sink.offer(id, bytes.body(), bytes.publishedNanos());
     }
-    byte[] id = SseEncoder.idField(cursorText());
-    credit -= id.length + bytes.body().length;
-    return sink.offer(id, bytes.body()) && state != State.CLOSED;
+    if (taken) {
+      listener.delivered();
+    }
+    return taken && state != State.CLOSED;
+  }
+
+  /** What the listener hears of a resume answered with {@code reset} ({@code null}: none). */
+  private static SseListener.ResumeResult resumeResult(String reset) {
+    if (reset == null) {
+      return SseListener.ResumeResult.EXACT;
+    }
+    return switch (reset) {
+      case ProtocolEvents.RESET_MALFORMED_ID -> SseListener.ResumeResult.MALFORMED_ID;
+      case ProtocolEvents.RESET_UNKNOWN_EPOCH -> SseListener.ResumeResult.UNKNOWN_EPOCH;
+      default -> SseListener.ResumeResult.GAP;
+    };
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.ssekit;
 
+import io.ssekit.internal.GuardedListener;
 import io.ssekit.internal.OwnedThreads;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
@@ -9,6 +10,9 @@ import io.ssekit.spi.Providers;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.Settings;
 import io.ssekit.spi.SseEvent;
+import io.ssekit.spi.SseListener;
+import io.ssekit.spi.SseListener.Operation;
+import io.ssekit.spi.SseListener.PublishResult;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.spi.Topics;
 import java.lang.System.Logger.Level;
@@ -51,6 +55,10 @@ import java.util.function.Supplier;
  * ssekit-hub-<name>-<n>}, which it owns and stops in {@link #close()}. {@code docs/design.md}
  * describes the path and the states of a stream.
  *
+ * <p><b>Listening.</b> An {@link SseListener} given to {@link Builder#listener} hears what the
+ * hub does: publishes and their durations, events queued to streams, resumes, catch-ups, and
+ * failures of the history and the fanout.
+ *
  * <p>All methods are thread-safe; none blocks except {@link #close()}, which waits up to two
  * seconds for the hub's threads to stop.
  */
@@ -68,6 +76,8 @@ public final class SseHub implements AutoCloseable {
   private final Fanout fanout;
   private final int maxEventSize;
   private final int maxPendingEvents;
+  private final SseListener listener;
+  private final boolean listening;
   private final PublishGate gate = new PublishGate();
   private final TopicLanes lanes = new TopicLanes();
   private final TopicLanes fanoutCalls = new TopicLanes();
@@ -83,6 +93,8 @@ public final class SseHub implements AutoCloseable {
     this.fanout = builder.fanout != null ? builder.fanout : Fanout.local();
     this.maxEventSize = builder.maxEventSize;
     this.maxPendingEvents = builder.maxPendingEvents;
+    this.listener = GuardedListener.of(builder.listener);
+    this.listening = listener != SseListener.NONE;
     this.threads = new OwnedThreads("hub", Integer.toString(NUMBERS.incrementAndGet()));
     this.executor = new ScheduledThreadPoolExecutor(2, threads);
     executor.setRemoveOnCancelPolicy(true);
@@ -138,19 +150,59 @@ public final class SseHub implements AutoCloseable {
    * @throws IllegalStateException when the hub is closed
    */
   public CompletionStage<String> publish(String topic, String name, String data) {
-    Topics.requireValid(topic);
-    if (name != null) {
-      SseEvent.requireWritableName(name);
+    try {
+      Topics.requireValid(topic);
+      if (name != null) {
+        SseEvent.requireWritableName(name);
+      }
+      Objects.requireNonNull(data, "data must not be null (use \"\" for an empty event)");
+      int size = utf8Length(data);
+      if (size > maxEventSize) {
+        throw new IllegalArgumentException("event data of " + size + " bytes exceeds maxEventSize"
+            + " of " + maxEventSize + " bytes");
+      }
+      requireOpen();
+    } catch (RuntimeException e) {
+      listener.published(PublishResult.REJECTED, 0);
+      throw e;
     }
-    Objects.requireNonNull(data, "data must not be null (use \"\" for an empty event)");
-    int size = utf8Length(data);
-    if (size > maxEventSize) {
-      throw new IllegalArgumentException("event data of " + size + " bytes exceeds maxEventSize of "
-          + maxEventSize + " bytes");
+    if (!listening) {
+      return gate.admit(() -> lanes.submit(topic, () -> history.append(topic, name, data)
+          .thenCompose(stored -> fanout.publish(stored).thenApply(done -> stored.id()))));
     }
-    requireOpen();
-    return gate.admit(() -> lanes.submit(topic, () -> history.append(topic, name, data)
-        .thenCompose(stored -> fanout.publish(stored).thenApply(done -> stored.id()))));
+    long accepted = System.nanoTime();
+    CompletionStage<String> published = gate.admit(() -> lanes.submit(topic,
+        () -> reported(history.append(topic, name, data), Operation.HISTORY_APPEND)
+            .thenCompose(stored -> reported(fanoutOf(stored, accepted), Operation.FANOUT_PUBLISH)
+                .thenApply(done -> stored.id()))));
+    return published.whenComplete((id, failure) -> listener.published(
+        failure == null ? PublishResult.OK : PublishResult.FAILED, System.nanoTime() - accepted));
+  }
+
+  /**
+   * Hands {@code stored} to the fanout; a local stream of its topic that gets it on this thread
+   * (the local fanout) counts its lag from {@code accepted}.
+   */
+  private CompletionStage<Void> fanoutOf(StoredEvent stored, long accepted) {
+    TopicStreams streamsOfTopic = topics.get(stored.topic());
+    if (streamsOfTopic == null) {
+      return fanout.publish(stored);
+    }
+    streamsOfTopic.origin = new Origin(stored, accepted);
+    try {
+      return fanout.publish(stored);
+    } finally {
+      streamsOfTopic.origin = null;
+    }
+  }
+
+  /** {@code stage}, reporting its failure as a failure of {@code operation}. */
+  private <T> CompletionStage<T> reported(CompletionStage<T> stage, Operation operation) {
+    return stage.whenComplete((value, failure) -> {
+      if (failure != null) {
+        listener.failed(operation);
+      }
+    });
   }
 
   /**
@@ -274,7 +326,7 @@ public final class SseHub implements AutoCloseable {
     EncodedEvent encoded = null;
     for (HubSubscription stream : streamsOfTopic.streams) {
       if (encoded == null) {
-        encoded = EncodedEvent.of(event);
+        encoded = EncodedEvent.of(event, listening ? originOf(event, streamsOfTopic) : 0);
       }
       try {
         stream.deliver(event, encoded);
@@ -283,6 +335,15 @@ public final class SseHub implements AutoCloseable {
         stream.end();
       }
     }
+  }
+
+  /**
+   * When {@code event} was published: accepted by this hub's {@code publish} (the fanout
+   * delivered it on the publishing thread), or received from the fanout now.
+   */
+  private static long originOf(StoredEvent event, TopicStreams streamsOfTopic) {
+    Origin origin = streamsOfTopic.origin;
+    return origin != null && origin.event() == event ? origin.nanos() : System.nanoTime();
   }
 
   /**
@@ -373,6 +434,9 @@ public final class SseHub implements AutoCloseable {
         answer = CompletableFuture.failedFuture(e);
       }
       answer.whenComplete((ok, failure) -> {
+        if (failure != null) {
+          listener.failed(logFailure ? Operation.FANOUT_UNSUBSCRIBE : Operation.FANOUT_SUBSCRIBE);
+        }
         if (failure == null) {
           done.complete(null);
         } else if (logFailure) {
@@ -398,6 +462,11 @@ public final class SseHub implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** What listens to this hub; {@link SseListener#NONE} when nothing does. */
+  SseListener listener() {
+    return listener;
   }
 
   /** Runs {@code step} on the hub's threads; {@code false} (dropped) once the hub is closed. */
@@ -514,10 +583,18 @@ public final class SseHub implements AutoCloseable {
     }
   }
 
+  /** An event this hub handed to the fanout, and when its publish was accepted. */
+  private record Origin(StoredEvent event, long nanos) {}
+
   /** The local streams of one topic and the fanout subscription that feeds them. */
   private static final class TopicStreams {
     final Set<HubSubscription> streams = ConcurrentHashMap.newKeySet();
     final CompletableFuture<Void> ready;
+    /**
+     * The topic's publish being handed to the fanout (one at a time per topic), while the
+     * fanout's {@code publish} runs, when a listener times deliveries.
+     */
+    volatile Origin origin;
 
     TopicStreams(TopicStreams failed, CompletableFuture<Void> ready) {
       if (failed != null) {
@@ -533,6 +610,7 @@ public final class SseHub implements AutoCloseable {
     private Fanout fanout;
     private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
+    private SseListener listener = SseListener.NONE;
 
     private Builder() {}
 
@@ -570,6 +648,15 @@ public final class SseHub implements AutoCloseable {
         throw new IllegalArgumentException("maxPendingEvents must be positive, was " + count);
       }
       this.maxPendingEvents = count;
+      return this;
+    }
+
+    /**
+     * What hears of the hub's publishes, deliveries, resumes and failures (see {@link
+     * SseListener}); default {@link SseListener#NONE}.
+     */
+    public Builder listener(SseListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
       return this;
     }
 

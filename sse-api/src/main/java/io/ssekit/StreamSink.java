@@ -48,6 +48,16 @@ public interface StreamSink {
    */
   boolean offer(byte[] head, byte[] body);
 
+  /**
+   * As {@link #offer(byte[], byte[])}, for a live event the hub accepted (or received from the
+   * fanout) at {@code publishedNanos} ({@link System#nanoTime()}), so that a sink can report its
+   * delivery lag to an {@link io.ssekit.spi.SseListener}; the hub passes 0 for replayed events
+   * and when nobody listens. By default the time is ignored.
+   */
+  default boolean offer(byte[] head, byte[] body, long publishedNanos) {
+    return offer(head, body);
+  }
+
   /** The hub has ended this stream; finish the response so the client reconnects. */
   void end();
 }

@@ -7,6 +7,8 @@ import io.ssekit.spi.FanoutProvider;
 import io.ssekit.spi.KeepAlivePolicy;
 import io.ssekit.spi.KeepAlivePolicyProvider;
 import io.ssekit.spi.Settings;
+import io.ssekit.spi.SseListener;
+import io.ssekit.spi.SseListenerProvider;
 
 /** The providers {@code sse-api} registers for its own defaults. */
 public final class BuiltInProviders {
@@ -51,6 +53,19 @@ public final class BuiltInProviders {
           settings.duration("interval", KeepAlivePolicy.DEFAULT_INTERVAL),
           settings.duration("retry"),
           settings.duration("maxLifetime"));
+    }
+  }
+
+  /** {@code none}: {@link SseListener#NONE}; no settings. */
+  public static final class NoListenerProvider implements SseListenerProvider {
+    @Override
+    public String name() {
+      return "none";
+    }
+
+    @Override
+    public SseListener create(Settings settings) {
+      return SseListener.NONE;
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.ssekit.spi;
 
+import java.util.Locale;
+
 /** Small text helpers shared by the validators; not part of the API. */
 final class Texts {
   private static final int MESSAGE_LIMIT = 64;
@@ -30,5 +32,10 @@ final class Texts {
       }
     }
     return out.toString();
+  }
+
+  /** An enum constant's name as a metric tag value: {@code UNKNOWN_EPOCH} is {@code unknown-epoch}. */
+  static String tag(String constant) {
+    return constant.toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

@@ -5,6 +5,8 @@ import io.ssekit.SseEncoder;
 import io.ssekit.internal.OwnedThreads;
 import io.ssekit.spi.KeepAlivePolicy;
 import io.ssekit.spi.SseEvent;
+import io.ssekit.spi.SseListener;
+import io.ssekit.spi.SseListener.CloseReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -28,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * began to finish. A stream
  * whose credentials expire has one task at a time on the same timer, at the exact instants: the
  * warning, then the close (see {@link #expireAt}).
+ *
+ * <p>It is the {@link SseListener.Source} of its servlet's gauges: the open streams and the bytes
+ * they have queued.
  */
-final class Connections {
+final class Connections implements SseListener.Source {
   /**
    * How long a finishing stream (credentials expired, lifetime over, ended by the hub) may take
    * to write its last bytes before it is cut off; shutdown has its own grace.
@@ -47,9 +52,17 @@ final class Connections {
   private final OwnedThreads timerThread;
   private final ScheduledThreadPoolExecutor timer;
   private final StreamWriter writer;
+  private final SseListener listener;
   private volatile boolean stopping;
 
   Connections(int maxConnections, KeepAlivePolicy policy, Duration expiryWarning, String name) {
+    this(maxConnections, policy, expiryWarning, name, SseListener.NONE);
+  }
+
+  /** {@code listener} is guarded already (its exceptions stop there). */
+  Connections(int maxConnections, KeepAlivePolicy policy, Duration expiryWarning, String name,
+      SseListener listener) {
+    this.listener = listener;
     this.maxConnections = maxConnections;
     this.policy = policy;
     this.expiryWarning = expiryWarning;
@@ -65,6 +78,25 @@ final class Connections {
   /** The threads that write these streams. */
   StreamWriter writer() {
     return writer;
+  }
+
+  /** What hears of these streams. */
+  SseListener listener() {
+    return listener;
+  }
+
+  @Override
+  public int openStreams() {
+    return open.size();
+  }
+
+  @Override
+  public long queuedBytes() {
+    long total = 0;
+    for (SseConnection connection : open) {
+      total += connection.queuedBytes();
+    }
+    return total;
   }
 
   /** Takes a connection slot; {@code false} when the cap is reached or the servlet is stopping. */
@@ -92,7 +124,7 @@ final class Connections {
   void add(SseConnection connection) {
     open.add(connection);
     if (stopping) {
-      connection.finishWith(closingFrame(ProtocolEvents.SHUTDOWN));
+      connection.finishWith(closingFrame(ProtocolEvents.SHUTDOWN), CloseReason.SHUTDOWN);
     }
   }
 
@@ -119,7 +151,8 @@ final class Connections {
     later(connection, untilWarning, () -> {
       connection.offerOrEnd(expiringFrame(expiresAt));
       later(connection, Math.max(0, millisUntil(expiresAt)), () -> {
-        connection.finishWith(closingFrame(ProtocolEvents.TOKEN_EXPIRED));
+        connection.finishWith(closingFrame(ProtocolEvents.TOKEN_EXPIRED),
+            CloseReason.CREDENTIALS_EXPIRED);
       });
     });
   }
@@ -182,7 +215,7 @@ final class Connections {
     }
     stopping = true;
     for (SseConnection connection : open) {
-      connection.finishWith(closingFrame(ProtocolEvents.SHUTDOWN));
+      connection.finishWith(closingFrame(ProtocolEvents.SHUTDOWN), CloseReason.SHUTDOWN);
     }
     long deadline = System.nanoTime() + grace.toNanos();
     synchronized (this) {
@@ -199,7 +232,7 @@ final class Connections {
     if (!open.isEmpty()) {
       LOG.info("{} streams did not finish within {}; closing them", open.size(), grace);
       for (SseConnection connection : open) {
-        connection.closeAndComplete();
+        connection.closeAndComplete(CloseReason.SHUTDOWN);
       }
     }
     timer.shutdownNow();
@@ -223,9 +256,10 @@ final class Connections {
       for (SseConnection connection : open) {
         if (connection.finishingLongerThan(now, grace)) {
           // A client that stopped reading would hold a finishing stream open: cut it off.
-          connection.closeAndComplete();
+          connection.closeAndComplete(null);
         } else if (now - connection.openedNanos() >= lifetime) {
-          connection.finishWith(SseEncoder.retry(jittered(policy.retryBeforeClose(load()))));
+          connection.finishWith(SseEncoder.retry(jittered(policy.retryBeforeClose(load()))),
+              CloseReason.MAX_LIFETIME);
         } else {
           connection.keepAliveIfIdle(now, idle, KEEP_ALIVE);
         }

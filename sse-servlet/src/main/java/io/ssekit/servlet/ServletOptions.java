@@ -4,6 +4,7 @@ import static io.ssekit.servlet.ServletSetting.FANOUT;
 import static io.ssekit.servlet.ServletSetting.HISTORY;
 import static io.ssekit.servlet.ServletSetting.KEEP_ALIVE;
 import static io.ssekit.servlet.ServletSetting.KEEP_ALIVE_POLICY;
+import static io.ssekit.servlet.ServletSetting.LISTENER;
 import static io.ssekit.servlet.ServletSetting.MAX_EVENT_SIZE;
 import static io.ssekit.servlet.ServletSetting.MAX_LIFETIME;
 import static io.ssekit.servlet.ServletSetting.MAX_PENDING_EVENTS;
@@ -120,7 +121,7 @@ final class ServletOptions {
   /** A new hub over the configured history and fanout (the servlet owns and closes it). */
   SseHub newHub() {
     SseHub.Builder builder = SseHub.builder().maxEventSize(get(MAX_EVENT_SIZE))
-        .maxPendingEvents(get(MAX_PENDING_EVENTS));
+        .maxPendingEvents(get(MAX_PENDING_EVENTS)).listener(get(LISTENER));
     if (get(HISTORY) != null) {
       builder.history(get(HISTORY));
     }

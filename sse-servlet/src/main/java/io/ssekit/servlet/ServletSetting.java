@@ -12,6 +12,8 @@ import io.ssekit.spi.KeepAlivePolicyProvider;
 import io.ssekit.spi.Provider;
 import io.ssekit.spi.Providers;
 import io.ssekit.spi.Settings;
+import io.ssekit.spi.SseListener;
+import io.ssekit.spi.SseListenerProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,8 @@ import java.util.function.Function;
  * <p>As init-params, values are text: durations as {@code 500ms}, {@code 15s}, {@code 2m},
  * {@code 1h}, {@code 1d} or ISO 8601 ({@code PT15S}); sizes as bytes or with {@code KB},
  * {@code MB}, {@code GB} (powers of 1024); lists comma-separated. The four providers
- * ({@link #HISTORY}, {@link #FANOUT}, {@link #AUTHENTICATOR}, {@link #KEEP_ALIVE_POLICY}) are
+ * ({@link #HISTORY}, {@link #FANOUT}, {@link #AUTHENTICATOR}, {@link #KEEP_ALIVE_POLICY},
+ * {@link #LISTENER}) are
  * chosen by name as init-params, configured by the init-params under that name as a prefix
  * ({@code history.*}), and given to the builder as instances.
  *
@@ -128,6 +131,12 @@ public final class ServletSetting<T> {
       Duration.ofSeconds(5), ServletSetting::requireNotNegative,
       "time given to streams to write `server-shutdown`");
 
+  /** {@code listener}: what hears of the streams, publishes and failures, for metrics. */
+  public static final ServletSetting<SseListener> LISTENER = provider("listener",
+      SseListenerProvider.class, "none", SseListener.NONE,
+      "`SseListener` provider, for example `micrometer` (`sse-micrometer`); it hears of the"
+          + " servlet's streams and of the hub the servlet creates; its settings are `listener.*`");
+
   /** {@code hubAttribute}: the name of a servlet context attribute. */
   public static final ServletSetting<String> HUB_ATTRIBUTE = new ServletSetting<>("hubAttribute",
       SseServlet.HUB_ATTRIBUTE, Settings::string,
@@ -142,7 +151,7 @@ public final class ServletSetting<T> {
   private static final List<ServletSetting<?>> ALL = List.of(HISTORY, FANOUT, AUTHENTICATOR,
       KEEP_ALIVE, RETRY, MAX_LIFETIME, KEEP_ALIVE_POLICY, MAX_CONNECTIONS, OVERLOAD_POLICY,
       MAX_EVENT_SIZE, MAX_QUEUED_BYTES, MAX_PENDING_EVENTS, CORS_ORIGINS, CORS_MAX_AGE,
-      TOKEN_EXPIRY_WARNING, SHUTDOWN_GRACE, HUB_ATTRIBUTE);
+      TOKEN_EXPIRY_WARNING, SHUTDOWN_GRACE, LISTENER, HUB_ATTRIBUTE);
 
   /** The settings of the fixed keep-alive policy, which {@link #KEEP_ALIVE_POLICY} replaces. */
   static final List<ServletSetting<?>> FIXED_KEEP_ALIVE = List.of(KEEP_ALIVE, RETRY, MAX_LIFETIME);

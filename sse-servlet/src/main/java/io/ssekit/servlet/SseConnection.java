@@ -2,6 +2,8 @@ package io.ssekit.servlet;
 
 import io.ssekit.StreamSink;
 import io.ssekit.Subscription;
+import io.ssekit.spi.SseListener;
+import io.ssekit.spi.SseListener.CloseReason;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -10,6 +12,7 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -58,6 +61,11 @@ import org.slf4j.LoggerFactory;
  * The container's callbacks take {@code io} to close the stream, so when one returns no thread of
  * ours uses those objects any more; containers recycle them for later requests (Tomcat hands the
  * same output buffer to the next connection).
+ *
+ * <p><b>Listening.</b> With an {@link SseListener} other than {@code NONE}, the queue keeps beside
+ * each frame the time its event was published; each write reports its size, then the delivery
+ * lag of each live event in it, on the writing thread under {@code io}. The stream's end is
+ * reported once, with the first reason that ended it, after the locks are released.
  *
  * <p><b>Bounds.</b> The queue holds at most {@code maxQueuedBytes} (an empty queue takes any
  * frame, so one large event always fits). A stream that would need more has fallen behind: its
@@ -117,6 +125,12 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private final int maxQueuedBytes;
   private final int congestionMark;
   private final long openedNanos;
+  private final SseListener listener;
+  /** Publish times of the queued frames, one per frame (0: not a live event); null when not listening. */
+  private final LongQueue origins;
+  /** Publish times of the frames of the write in progress. Guarded by io. */
+  private long[] written;
+  private int writtenCount;
 
   /** Held for every use of {@link #async} and {@link #out}. */
   private final Object io = new Object();
@@ -137,6 +151,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private boolean congested;
   /** Timer tasks of this stream, cancelled when it closes. */
   private List<Future<?>> timers;
+  /** Why the stream ends: the first reason given, reported when it is released. */
+  private CloseReason closeReason;
 
   private volatile Subscription subscription;
   private volatile long lastQueuedNanos;
@@ -151,7 +167,12 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     this.congestionMark = Math.min(maxQueuedBytes / 2, CONGESTION_MARK);
     this.openedNanos = System.nanoTime();
     this.lastQueuedNanos = openedNanos;
+    this.listener = owner.listener();
+    this.origins = listener == SseListener.NONE ? null : new LongQueue(4);
     queue.add(greeting);
+    if (origins != null) {
+      origins.add(0);
+    }
     queuedBytes = greeting.length;
     ownQueuedBytes = greeting.length;
   }
@@ -197,7 +218,12 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   @Override
   public boolean offer(byte[] head, byte[] body) {
-    return queue(head, body, false);
+    return queue(head, body, false, 0);
+  }
+
+  @Override
+  public boolean offer(byte[] head, byte[] body, long publishedNanos) {
+    return queue(head, body, false, publishedNanos);
   }
 
   /**
@@ -206,7 +232,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
    * cannot be had makes the offer fail (the hub's end() then completes the response outside its
    * lock) instead of closing the stream here.
    */
-  private boolean queue(byte[] head, byte[] body, boolean own) {
+  private boolean queue(byte[] head, byte[] body, boolean own, long publishedNanos) {
     int size = (head == null ? 0 : head.length) + body.length;
     synchronized (this) {
       if (!state.open()) {
@@ -214,16 +240,21 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
       if (queuedBytes > 0 && queuedBytes + size > maxQueuedBytes) {
         LOG.debug("stream {} fell behind by more than {} bytes; closing it", this, maxQueuedBytes);
-        queue.clear();
-        queuedBytes = 0;
-        ownQueuedBytes = 0;
+        clearQueue();
+        because(CloseReason.FELL_BEHIND);
         to(State.FELL_BEHIND);
         return false;
       }
       if (head != null) {
         queue.add(head);
+        if (origins != null) {
+          origins.add(0);
+        }
       }
       queue.add(body);
+      if (origins != null) {
+        origins.add(publishedNanos);
+      }
       queuedBytes += size;
       if (own) {
         ownQueuedBytes += size;
@@ -241,10 +272,9 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     }
     LOG.debug("{} cannot be written to any more: the servlet has stopped", this);
     synchronized (this) {
-      queue.clear();
-      queuedBytes = 0;
-      ownQueuedBytes = 0;
+      clearQueue();
       if (state.open()) {
+        because(CloseReason.SHUTDOWN);
         to(State.FELL_BEHIND);
       }
     }
@@ -254,12 +284,15 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   /** The hub ended the stream: finish after the queued bytes, or at once if it fell behind. */
   @Override
   public void end() {
-    finish(null);
+    finish(null, CloseReason.ENDED);
   }
 
-  /** Queues {@code last} as the stream's final bytes (beyond the queue bound), then finishes. */
-  void finishWith(byte[] last) {
-    finish(last);
+  /**
+   * Queues {@code last} as the stream's final bytes (beyond the queue bound), then finishes;
+   * {@code reason} is why, unless the stream is ending already.
+   */
+  void finishWith(byte[] last, CloseReason reason) {
+    finish(last, reason);
   }
 
   /**
@@ -275,15 +308,16 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   /** Queues {@code frame}; a stream whose queue cannot take it has fallen behind and ends. */
   void offerOrEnd(byte[] frame) {
-    if (!queue(null, frame, true)) {
+    if (!queue(null, frame, true, 0)) {
       end();
     }
   }
 
-  private void finish(byte[] last) {
+  private void finish(byte[] last, CloseReason reason) {
     boolean completeNow = false;
     boolean turnNow = false;
     synchronized (this) {
+      because(reason);
       switch (state) {
         case FELL_BEHIND -> completeNow = true;
         case IDLE -> {
@@ -307,7 +341,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
     }
     if (completeNow) {
-      closeAndComplete();
+      closeAndComplete(reason);
     } else if (turnNow) {
       askForTurn();
     }
@@ -317,6 +351,9 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     finishingSince = System.nanoTime();
     if (last != null) {
       queue.add(last);
+      if (origins != null) {
+        origins.add(0);
+      }
       queuedBytes += last.length;
       ownQueuedBytes += last.length;
     }
@@ -345,7 +382,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private void askForTurn() {
     if (!writer.schedule(this)) {
       LOG.debug("{} cannot be written to any more: the servlet has stopped", this);
-      closeAndComplete();
+      closeAndComplete(CloseReason.SHUTDOWN);
     }
   }
 
@@ -363,7 +400,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("write to {} failed; closing it", this, e);
-      closeAndComplete();
+      closeAndComplete(writeFailure(e));
       return;
     }
     if (more) {
@@ -386,8 +423,13 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
     } catch (IOException | RuntimeException e) {
       LOG.debug("write to {} failed; closing it", this, e);
-      closeAndComplete();
+      closeAndComplete(writeFailure(e));
     }
+  }
+
+  /** A write that threw: the client is gone, or (anything but I/O) the container failed. */
+  private static CloseReason writeFailure(Exception e) {
+    return e instanceof IOException ? CloseReason.CLIENT_GONE : CloseReason.ERROR;
   }
 
   /**
@@ -417,6 +459,9 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     if (batch != null) {
       out.write(batch);
       unflushed = true;
+      if (origins != null) {
+        reportWrite(batch.length);
+      }
       Subscription credit = subscription;
       if (credit != null && granted > 0) {
         credit.request(granted);
@@ -444,13 +489,29 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       if (grown) {
         // A burst grew the queue; an idle stream keeps a small one.
         queue = new ArrayDeque<>(4);
+        if (origins != null) {
+          origins.reset(4);
+        }
         grown = false;
       }
     }
     if (finished) {
-      closeAndComplete();
+      closeAndComplete(null);
     }
     return false;
+  }
+
+  /** Tells the listener of a write and of the lag of each live event in it. The caller holds io. */
+  private void reportWrite(int bytes) {
+    listener.written(bytes);
+    long now = System.nanoTime();
+    for (int i = 0; i < writtenCount; i++) {
+      long published = written[i];
+      if (published != 0) {
+        listener.sent(now - published);
+      }
+    }
+    writtenCount = 0;
   }
 
   /** Leaves the output to the container, which owes a call to {@code onWritePossible}. */
@@ -471,6 +532,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     if (first == null) {
       return null;
     }
+    writtenCount = 0;
+    takeOrigin();
     byte[] next = queue.peek();
     if (next == null || first.length + next.length > MAX_WRITE) {
       queuedBytes -= first.length;
@@ -490,6 +553,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     int at = first.length;
     for (int i = 1; i < count; i++) {
       byte[] frame = queue.poll();
+      takeOrigin();
       System.arraycopy(frame, 0, batch, at, frame.length);
       at += frame.length;
     }
@@ -497,19 +561,47 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     return batch;
   }
 
+  /** Moves the publish time of the frame just taken to the write's. The caller holds both locks. */
+  private void takeOrigin() {
+    if (origins == null) {
+      return;
+    }
+    if (written == null || writtenCount == written.length) {
+      written = Arrays.copyOf(written == null ? new long[8] : written, writtenCount * 2 + 8);
+    }
+    written[writtenCount++] = origins.poll();
+  }
+
+  /** Drops everything queued. The caller holds this monitor. */
+  private void clearQueue() {
+    queue.clear();
+    if (origins != null) {
+      origins.clear();
+    }
+    queuedBytes = 0;
+    ownQueuedBytes = 0;
+  }
+
+  /** Sets why the stream ends, unless it is ending for another reason already. Holds this monitor. */
+  private void because(CloseReason reason) {
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+  }
+
   // --- the container's callbacks, and the end ---
 
   @Override
   public void onError(Throwable failure) {
     LOG.debug("write to {} failed; closing it", this, failure);
-    closeAndComplete();
+    closeAndComplete(CloseReason.CLIENT_GONE);
   }
 
   @Override
   public void onComplete(AsyncEvent event) {
     boolean closedNow;
     synchronized (io) {
-      closedNow = close();
+      closedNow = close(CloseReason.CLIENT_GONE);
     }
     if (closedNow) {
       release();
@@ -519,13 +611,13 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   @Override
   public void onTimeout(AsyncEvent event) {
     // The servlet sets no async timeout; a container that imposes one still gets a clean end.
-    closeAndComplete();
+    closeAndComplete(CloseReason.ERROR);
   }
 
   @Override
   public void onError(AsyncEvent event) {
     LOG.debug("stream {} failed; closing it", this, event.getThrowable());
-    closeAndComplete();
+    closeAndComplete(CloseReason.CLIENT_GONE);
   }
 
   @Override
@@ -535,12 +627,13 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   /**
    * Ends the response now, dropping anything still queued. The response is completed exactly
-   * once, and the container's objects are not touched afterwards.
+   * once, and the container's objects are not touched afterwards. {@code reason} is why, unless
+   * the stream was ending for another reason already ({@code null}: it was).
    */
-  void closeAndComplete() {
+  void closeAndComplete(CloseReason reason) {
     boolean closedNow;
     synchronized (io) {
-      closedNow = close();
+      closedNow = close(reason);
       if (closedNow) {
         try {
           async.complete();
@@ -555,16 +648,22 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   }
 
   /** Moves to CLOSED and drops the queue; {@code true} for the one caller that did. */
-  private synchronized boolean close() {
+  private synchronized boolean close(CloseReason reason) {
     if (state == State.CLOSED) {
       return false;
     }
+    if (reason != null) {
+      because(reason);
+    }
     to(State.CLOSED);
-    queue.clear();
-    queuedBytes = 0;
-    ownQueuedBytes = 0;
+    clearQueue();
     updateCongestion();
     return true;
+  }
+
+  /** The bytes queued now, for the listener's gauge. */
+  synchronized int queuedBytes() {
+    return queuedBytes;
   }
 
   /**
@@ -577,15 +676,18 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       registered.close();
     }
     List<Future<?>> tasks;
+    CloseReason reason;
     synchronized (this) {
       tasks = timers;
       timers = null;
+      reason = closeReason != null ? closeReason : CloseReason.ERROR;
     }
     if (tasks != null) {
       tasks.forEach(task -> task.cancel(false));
     }
     owner.remove(this);
     writer.relieveLater();
+    listener.streamClosed(reason);
   }
 
   /** The one place the state changes; the caller holds this monitor. */

@@ -3,12 +3,15 @@ package io.ssekit.servlet;
 import io.ssekit.ProtocolEvents;
 import io.ssekit.SseEncoder;
 import io.ssekit.SseHub;
+import io.ssekit.internal.GuardedListener;
 import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.Authenticator;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.KeepAlivePolicy;
+import io.ssekit.spi.SseListener;
+import io.ssekit.spi.SseListener.OpenResult;
 import io.ssekit.spi.SsePrincipal;
 import io.ssekit.spi.Topics;
 import jakarta.servlet.AsyncContext;
@@ -85,6 +88,7 @@ public class SseServlet extends HttpServlet {
   private transient AutoCloseable pace;
   private transient Cors cors;
   private transient Authenticator authenticator;
+  private transient SseListener listener = SseListener.NONE;
   private transient byte[] greeting;
 
   /** A servlet configured by its init-params (web.xml, {@code @WebServlet}, registration). */
@@ -125,8 +129,10 @@ public class SseServlet extends HttpServlet {
       hub = ownsHub ? options.newHub() : options.hub();
       authenticator = options.get(ServletSetting.AUTHENTICATOR);
       cors = new Cors(options.get(ServletSetting.CORS_ORIGINS), options.get(ServletSetting.CORS_MAX_AGE));
+      listener = GuardedListener.of(options.get(ServletSetting.LISTENER));
       connections = new Connections(options.get(ServletSetting.MAX_CONNECTIONS), options.keepAlive(),
-          options.get(ServletSetting.TOKEN_EXPIRY_WARNING), config.getServletName());
+          options.get(ServletSetting.TOKEN_EXPIRY_WARNING), config.getServletName(), listener);
+      listener.attach(connections);
       pace = hub.pacedBy(connections.writer());
       greeting = greeting(options);
       config.getServletContext().setAttribute(options.get(ServletSetting.HUB_ATTRIBUTE), hub);
@@ -186,15 +192,18 @@ public class SseServlet extends HttpServlet {
     try {
       topics = topics(request);
     } catch (IllegalArgumentException e) {
+      listener.streamOpened(OpenResult.INVALID);
       Problems.send(response, 400, "invalid-topic", "Invalid topic", e.getMessage());
       return;
     }
     if (connections.isStopping()) {
+      listener.streamOpened(OpenResult.SHUTDOWN);
       comeBackLater(response, ProtocolEvents.SHUTDOWN, "shutting-down", "Server shutting down",
           "this server is stopping; connect again");
       return;
     }
     if (!connections.tryReserve()) {
+      listener.streamOpened(connections.isStopping() ? OpenResult.SHUTDOWN : OpenResult.BUSY);
       comeBackLater(response, ProtocolEvents.BUSY, "busy", "Too many streams",
           "this server holds its maximum of " + options.get(ServletSetting.MAX_CONNECTIONS) + " streams");
       return;
@@ -206,6 +215,7 @@ public class SseServlet extends HttpServlet {
       async.setTimeout(0);
     } catch (RuntimeException e) {
       connections.unreserve();
+      listener.streamOpened(OpenResult.ERROR);
       throw e;
     }
     CompletableFuture<AuthResult> decision = authenticate(request);
@@ -219,6 +229,7 @@ public class SseServlet extends HttpServlet {
           // The request is over (the client left) or the container refuses work: free the slot.
           LOG.debug("stream request ended before its authentication did", e);
           connections.unreserve();
+          listener.streamOpened(OpenResult.ERROR);
           try {
             async.complete();
           } catch (IllegalStateException alreadyDone) {
@@ -241,6 +252,7 @@ public class SseServlet extends HttpServlet {
       CompletableFuture<AuthResult> decision) {
     HttpServletResponse response = (HttpServletResponse) async.getResponse();
     boolean opened = false;
+    OpenResult refused = OpenResult.ERROR;
     try {
       AuthResult result;
       try {
@@ -252,18 +264,21 @@ public class SseServlet extends HttpServlet {
         return;
       }
       if (result instanceof AuthResult.Denied denied) {
+        refused = refusedFor(denied.status());
         Problems.deny(response, denied);
         return;
       }
       SsePrincipal principal = ((AuthResult.Granted) result).principal();
       if (principal.expiresAt().filter(at -> !at.isAfter(Instant.now())).isPresent()) {
         // Accepted within the authenticator's clock skew, but the stream would close at once.
+        refused = refusedFor(401);
         Problems.deny(response, new AuthResult.Denied(401, EXPIRED,
             "the credentials have expired; fetch fresh ones"));
         return;
       }
       for (String topic : topics) {
         if (!principal.maySubscribe(topic)) {
+          refused = refusedFor(403);
           Problems.send(response, 403, "forbidden", "Forbidden",
               "not allowed to subscribe to topic '" + topic + "'");
           return;
@@ -276,9 +291,16 @@ public class SseServlet extends HttpServlet {
     } finally {
       if (!opened) {
         connections.unreserve();
+        listener.streamOpened(refused);
         async.complete();
       }
     }
+  }
+
+  /** Reports a refusal of credentials with {@code status}; the stream's result for it. */
+  private OpenResult refusedFor(int status) {
+    listener.authRefused(status);
+    return status == 401 ? OpenResult.UNAUTHORIZED : OpenResult.FORBIDDEN;
   }
 
   private void open(AsyncContext async, HttpServletResponse response, SsePrincipal principal,
@@ -294,6 +316,8 @@ public class SseServlet extends HttpServlet {
     ServletOutputStream out = response.getOutputStream();
     SseConnection connection =
         new SseConnection(connections, async, out, options.get(ServletSetting.MAX_QUEUED_BYTES), greeting);
+    // Reported before anything can close it: each stream reported opened is reported closed once.
+    listener.streamOpened(OpenResult.OK);
     connections.add(connection);
     // From here the connection owns the slot and the response: it releases both when it ends.
     try {
@@ -301,18 +325,19 @@ public class SseServlet extends HttpServlet {
       out.setWriteListener(connection);
     } catch (RuntimeException e) {
       LOG.debug("stream could not open: the request is over", e);
-      connection.closeAndComplete();
+      connection.closeAndComplete(SseListener.CloseReason.CLIENT_GONE);
       return;
     }
     try {
       principal.expiresAt().ifPresent(expiresAt -> connections.expireAt(connection, expiresAt));
       hub.subscribe(topics, lastEventId, connection);
     } catch (IllegalStateException closedHub) {
-      connection.finishWith(connections.closingFrame(ProtocolEvents.SHUTDOWN));
+      connection.finishWith(connections.closingFrame(ProtocolEvents.SHUTDOWN),
+          SseListener.CloseReason.SHUTDOWN);
     } catch (RuntimeException e) {
       // The connection owns the slot and the response: it releases both, once.
       LOG.warn("stream could not open", e);
-      connection.closeAndComplete();
+      connection.closeAndComplete(SseListener.CloseReason.ERROR);
     }
   }
 
@@ -356,6 +381,9 @@ public class SseServlet extends HttpServlet {
   @Override
   public void destroy() {
     shutdown();
+    if (connections != null) {
+      listener.detach(connections);
+    }
     if (pace != null) {
       try {
         pace.close();
@@ -510,6 +538,15 @@ public class SseServlet extends HttpServlet {
     /** Sets {@link ServletSetting#SHUTDOWN_GRACE}. */
     public Builder shutdownGrace(Duration value) {
       return set(ServletSetting.SHUTDOWN_GRACE, value);
+    }
+
+    /**
+     * Sets {@link ServletSetting#LISTENER}: it hears of this servlet's streams and, unless
+     * {@link #hub} gives one, of the hub the servlet creates (a hub given here has its own,
+     * {@link SseHub.Builder#listener}).
+     */
+    public Builder listener(SseListener value) {
+      return set(ServletSetting.LISTENER, value);
     }
 
     /** Sets {@link ServletSetting#HUB_ATTRIBUTE}. */

@@ -1,5 +1,6 @@
 package io.ssekit.servlet;
 
+import io.ssekit.spi.SseListener;
 import io.ssekit.PublishPace;
 import io.ssekit.internal.OwnedThreads;
 import java.util.concurrent.CompletableFuture;
@@ -102,7 +103,7 @@ final class StreamWriter implements PublishPace {
     } catch (RuntimeException | Error e) {
       LOG.warn("a stream's turn failed; closing it", e);
       try {
-        connection.closeAndComplete();
+        connection.closeAndComplete(SseListener.CloseReason.ERROR);
       } catch (RuntimeException | Error again) {
         LOG.warn("closing a failed stream failed too", again);
       }
@@ -208,7 +209,7 @@ final class StreamWriter implements PublishPace {
   private void drainAfterStop() {
     SseConnection left;
     while ((left = ready.poll()) != null) {
-      left.closeAndComplete();
+      left.closeAndComplete(SseListener.CloseReason.SHUTDOWN);
     }
   }
 }

@@ -3,6 +3,8 @@ package io.ssekit.servlet;
 import io.ssekit.auth.JwtAuthenticator;
 import io.ssekit.auth.StreamTickets;
 import io.ssekit.auth.TicketExchange;
+import io.ssekit.internal.GuardedListener;
+import io.ssekit.spi.SseListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,10 +37,20 @@ public class TicketServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient JwtAuthenticator authenticator;
+  private final transient SseListener listener;
 
   /** A ticket endpoint for the tokens and tickets of {@code authenticator}. */
   public TicketServlet(JwtAuthenticator authenticator) {
+    this(authenticator, SseListener.NONE);
+  }
+
+  /**
+   * A ticket endpoint that tells {@code listener} of each ticket issued or refused, and of each
+   * refusal of credentials.
+   */
+  public TicketServlet(JwtAuthenticator authenticator, SseListener listener) {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    this.listener = GuardedListener.of(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -54,10 +66,14 @@ public class TicketServlet extends HttpServlet {
     TicketExchange exchange = authenticator.exchangeForTicket(request.getHeader("Authorization"),
         topics == null ? List.of() : List.of(topics));
     if (exchange instanceof TicketExchange.Refused refused) {
+      listener.authRefused(refused.denied().status());
+      listener.ticket(false);
       Problems.deny(response, refused.denied());
     } else if (exchange instanceof TicketExchange.InvalidTopic invalid) {
+      listener.ticket(false);
       Problems.send(response, 400, "invalid-topic", "Invalid topic", invalid.message());
     } else {
+      listener.ticket(true);
       byte[] body = ((TicketExchange.Issued) exchange).json().getBytes(StandardCharsets.UTF_8);
       response.setStatus(200);
       response.setContentType("application/json");
