@@ -1,0 +1,188 @@
+package io.ssekit.micrometer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ssekit.spi.Providers;
+import io.ssekit.spi.Settings;
+import io.ssekit.spi.SseListener;
+import io.ssekit.spi.SseListener.CloseReason;
+import io.ssekit.spi.SseListener.OpenResult;
+import io.ssekit.spi.SseListener.Operation;
+import io.ssekit.spi.SseListener.PublishResult;
+import io.ssekit.spi.SseListener.ResumeResult;
+import io.ssekit.spi.SseListenerProvider;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The meters {@link SseMetrics} registers, and what each report does to them. */
+class SseMetricsTest {
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+  private final SseMetrics metrics = new SseMetrics(Tags.of("servlet", "events"));
+
+  private double counter(String name, String key, String value) {
+    return registry.get(name).tag(key, value).counter().count();
+  }
+
+  private double counter(String name) {
+    return registry.get(name).counter().count();
+  }
+
+  @Test
+  void everyMeterAndTagValueIsThereAtZeroOnceBound() {
+    metrics.bindTo(registry);
+
+    Set<String> names = new TreeSet<>();
+    for (Meter meter : registry.getMeters()) {
+      names.add(meter.getId().getName());
+      assertEquals("events", meter.getId().getTag("servlet"), meter.getId().toString());
+    }
+    assertEquals(new TreeSet<>(Set.of(SseMetrics.STREAMS_OPEN, SseMetrics.STREAMS_OPENED,
+        SseMetrics.STREAMS_CLOSED, SseMetrics.STREAMS_QUEUED, SseMetrics.STREAMS_CATCHUPS,
+        SseMetrics.EVENTS_PUBLISHED, SseMetrics.PUBLISH_DURATION, SseMetrics.EVENTS_DELIVERED,
+        SseMetrics.DELIVERY_LAG, SseMetrics.SOCKET_WRITES, SseMetrics.SOCKET_WRITTEN,
+        SseMetrics.RESUMES, SseMetrics.RESUMES_REPLAYED, SseMetrics.HISTORY_ERRORS,
+        SseMetrics.FANOUT_ERRORS, SseMetrics.TICKETS)), names);
+    for (String result : new String[] {"ok", "busy", "shutdown", "unauthorized", "forbidden",
+        "invalid", "error"}) {
+      assertEquals(0, counter(SseMetrics.STREAMS_OPENED, "result", result));
+    }
+    for (String reason : new String[] {"client-gone", "fell-behind", "credentials-expired",
+        "shutdown", "max-lifetime", "ended", "error"}) {
+      assertEquals(0, counter(SseMetrics.STREAMS_CLOSED, "reason", reason));
+    }
+    for (String result : new String[] {"exact", "gap", "unknown-epoch", "malformed-id"}) {
+      assertEquals(0, counter(SseMetrics.RESUMES, "result", result));
+    }
+    assertEquals(0, counter(SseMetrics.HISTORY_ERRORS, "operation", "append"));
+    assertEquals(0, counter(SseMetrics.FANOUT_ERRORS, "operation", "unsubscribe"));
+    assertEquals("bytes", registry.get(SseMetrics.SOCKET_WRITTEN).counter().getId().getBaseUnit());
+    assertEquals("bytes", registry.get(SseMetrics.STREAMS_QUEUED).gauge().getId().getBaseUnit());
+  }
+
+  @Test
+  void eachReportMovesItsMeter() {
+    metrics.bindTo(registry);
+
+    metrics.streamOpened(OpenResult.OK);
+    metrics.streamOpened(OpenResult.OK);
+    metrics.streamOpened(OpenResult.BUSY);
+    metrics.streamClosed(CloseReason.FELL_BEHIND);
+    metrics.published(PublishResult.OK, TimeUnit.MILLISECONDS.toNanos(3));
+    metrics.published(PublishResult.FAILED, TimeUnit.MILLISECONDS.toNanos(5));
+    metrics.published(PublishResult.REJECTED, 0);
+    metrics.delivered();
+    metrics.delivered();
+    metrics.delivered();
+    metrics.written(100);
+    metrics.written(23);
+    metrics.resumed(ResumeResult.GAP, 7);
+    metrics.resumed(ResumeResult.EXACT, 3);
+    metrics.catchingUp();
+    metrics.failed(Operation.HISTORY_REPLAY);
+    metrics.failed(Operation.FANOUT_SUBSCRIBE);
+    metrics.authRefused(401);
+    metrics.authRefused(401);
+    metrics.authRefused(403);
+    metrics.ticket(true);
+    metrics.ticket(false);
+
+    assertEquals(2, counter(SseMetrics.STREAMS_OPENED, "result", "ok"));
+    assertEquals(1, counter(SseMetrics.STREAMS_OPENED, "result", "busy"));
+    assertEquals(1, counter(SseMetrics.STREAMS_CLOSED, "reason", "fell-behind"));
+    assertEquals(1, counter(SseMetrics.EVENTS_PUBLISHED, "result", "ok"));
+    assertEquals(1, counter(SseMetrics.EVENTS_PUBLISHED, "result", "failed"));
+    assertEquals(1, counter(SseMetrics.EVENTS_PUBLISHED, "result", "rejected"));
+    Timer duration = registry.get(SseMetrics.PUBLISH_DURATION).timer();
+    assertEquals(2, duration.count(), "a rejected publish has no duration");
+    assertEquals(8, duration.totalTime(TimeUnit.MILLISECONDS), 0.001);
+    assertEquals(3, counter(SseMetrics.EVENTS_DELIVERED));
+    assertEquals(2, counter(SseMetrics.SOCKET_WRITES));
+    assertEquals(123, counter(SseMetrics.SOCKET_WRITTEN));
+    assertEquals(1, counter(SseMetrics.RESUMES, "result", "gap"));
+    assertEquals(1, counter(SseMetrics.RESUMES, "result", "exact"));
+    assertEquals(10, registry.get(SseMetrics.RESUMES_REPLAYED).summary().totalAmount());
+    assertEquals(1, counter(SseMetrics.STREAMS_CATCHUPS));
+    assertEquals(1, counter(SseMetrics.HISTORY_ERRORS, "operation", "replay"));
+    assertEquals(0, counter(SseMetrics.HISTORY_ERRORS, "operation", "append"));
+    assertEquals(1, counter(SseMetrics.FANOUT_ERRORS, "operation", "subscribe"));
+    assertEquals(2, counter(SseMetrics.AUTH_REFUSALS, "status", "401"));
+    assertEquals(1, counter(SseMetrics.AUTH_REFUSALS, "status", "403"));
+    assertEquals(1, counter(SseMetrics.TICKETS, "result", "issued"));
+    assertEquals(1, counter(SseMetrics.TICKETS, "result", "refused"));
+  }
+
+  @Test
+  void theDeliveryLagIsATimerOfEachEventSent() {
+    metrics.bindTo(registry);
+
+    metrics.sent(TimeUnit.MILLISECONDS.toNanos(2));
+    metrics.sent(TimeUnit.MILLISECONDS.toNanos(40));
+
+    Timer lag = registry.get(SseMetrics.DELIVERY_LAG).timer();
+    assertEquals(2, lag.count());
+    assertEquals(42, lag.totalTime(TimeUnit.MILLISECONDS), 0.001);
+    assertEquals(40, lag.max(TimeUnit.MILLISECONDS), 0.001);
+  }
+
+  @Test
+  void theGaugesAddUpTheAttachedServletsAndForgetDetachedOnes() {
+    metrics.bindTo(registry);
+    SseListener.Source one = source(3, 100);
+    SseListener.Source two = source(4, 20);
+    metrics.attach(one);
+    metrics.attach(two);
+
+    assertEquals(7, registry.get(SseMetrics.STREAMS_OPEN).gauge().value());
+    assertEquals(120, registry.get(SseMetrics.STREAMS_QUEUED).gauge().value());
+
+    metrics.detach(one);
+    assertEquals(4, registry.get(SseMetrics.STREAMS_OPEN).gauge().value());
+  }
+
+  private static SseListener.Source source(int open, long queued) {
+    return new SseListener.Source() {
+      @Override
+      public int openStreams() {
+        return open;
+      }
+
+      @Override
+      public long queuedBytes() {
+        return queued;
+      }
+    };
+  }
+
+  @Test
+  void reportsBeforeBindingAreDroppedAndASecondBindingIsRefused() {
+    metrics.delivered();
+    metrics.bindTo(registry);
+    assertEquals(0, counter(SseMetrics.EVENTS_DELIVERED));
+
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> metrics.bindTo(new SimpleMeterRegistry()));
+    assertEquals("SseMetrics is bound to a registry already; bind it to a"
+        + " CompositeMeterRegistry to report to several", e.getMessage());
+  }
+
+  @Test
+  void theProviderMicrometerIsOneInstanceInTheGlobalRegistry() {
+    SseListener first = Providers.create(SseListenerProvider.class, "micrometer", Settings.empty());
+    SseListener second = Providers.create(SseListenerProvider.class, "micrometer", Settings.empty());
+
+    assertTrue(first instanceof SseMetrics, first.toString());
+    assertEquals(first, second);
+    assertNotNull(io.micrometer.core.instrument.Metrics.globalRegistry
+        .find(SseMetrics.EVENTS_DELIVERED).counter());
+  }
+}
