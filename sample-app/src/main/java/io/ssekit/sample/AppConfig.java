@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param maxConnections {@code SSE_MAX_CONNECTIONS}: connection cap (default 100000)
  * @param shutdownGrace {@code SSE_SHUTDOWN_GRACE_MS}: time to close streams at shutdown
  *     (default 5000)
+ * @param metrics {@code SSE_METRICS}: {@code on} or {@code off}, the {@code /metrics} endpoint and
+ *     the meters (default on)
  */
 public record AppConfig(
     int port,
@@ -31,7 +33,8 @@ public record AppConfig(
     Optional<Duration> retry,
     int historySize,
     int maxConnections,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    boolean metrics) {
 
   /** Reads the configuration from {@code env}, with the defaults above. */
   public static AppConfig fromEnvironment(Map<String, String> env) {
@@ -46,7 +49,8 @@ public record AppConfig(
             r.integer("SSE_RETRY_MS", 0, 0, Integer.MAX_VALUE))),
         r.integer("SSE_HISTORY_SIZE", 1000, 1, Integer.MAX_VALUE),
         r.integer("SSE_MAX_CONNECTIONS", 100_000, 1, Integer.MAX_VALUE),
-        Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)));
+        Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)),
+        r.onOff("SSE_METRICS", true));
   }
 
   /** Typed reads of environment variables with messages that name them. */
@@ -71,6 +75,19 @@ public record AppConfig(
         throw new IllegalArgumentException(name + " must be a whole number from " + min + " to "
             + max + ", was '" + value.get() + "'");
       }
+    }
+
+    boolean onOff(String name, boolean defaultValue) {
+      Optional<String> value = string(name);
+      if (value.isEmpty()) {
+        return defaultValue;
+      }
+      return switch (value.get()) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new IllegalArgumentException(name + " must be 'on' or 'off', was '"
+            + value.get() + "'");
+      };
     }
 
     List<String> list(String name) {

@@ -1,16 +1,30 @@
 package io.ssekit.sample;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ssekit.SseHub;
 import io.ssekit.auth.JwtAuthenticator;
 import io.ssekit.fanout.redis.RedisFanout;
 import io.ssekit.history.memory.MemoryEventHistory;
 import io.ssekit.history.redis.RedisEventHistory;
+import io.ssekit.micrometer.SseMetrics;
 import io.ssekit.servlet.SseServlet;
 import io.ssekit.servlet.TicketServlet;
 import io.ssekit.spi.Authenticator;
+import io.ssekit.spi.SseListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -29,7 +43,9 @@ import sun.misc.Signal;
  *
  * <ul>
  *   <li>{@code GET /} the live page; {@code GET /events} the stream;</li>
- *   <li>{@code POST /send} and {@code POST /publish} publish; {@code GET /health} reports;</li>
+ *   <li>{@code POST /send} and {@code POST /publish} publish; {@code GET /health}, {@code
+ *       /health/live} and {@code /health/ready} report; {@code GET /metrics} serves the meters
+ *       in the Prometheus format (unless {@code SSE_METRICS=off});</li>
  *   <li>with {@code SSE_AUTH_JWT_SECRET} set, every stream and publish needs a JWT with the
  *       topic's permission, and {@code POST /auth/ticket} hands out stream tickets.</li>
  * </ul>
@@ -51,12 +67,17 @@ public final class SampleApp implements AutoCloseable {
   private final ServerConnector connector;
   private final SseServlet events;
   private final SseHub hub;
+  private final AtomicBoolean shuttingDown;
+  private final AutoCloseable meters;
 
-  private SampleApp(Server server, ServerConnector connector, SseServlet events, SseHub hub) {
+  private SampleApp(Server server, ServerConnector connector, SseServlet events, SseHub hub,
+      AtomicBoolean shuttingDown, AutoCloseable meters) {
     this.server = server;
     this.connector = connector;
     this.events = events;
     this.hub = hub;
+    this.shuttingDown = shuttingDown;
+    this.meters = meters;
   }
 
   /** Starts the app from the environment; a bad variable stops it with exit status 2. */
@@ -107,7 +128,23 @@ public final class SampleApp implements AutoCloseable {
 
   /** Starts Jetty with the app's servlets; port 0 picks a free port. */
   public static SampleApp start(AppConfig config) throws Exception {
-    SseHub.Builder hubBuilder = SseHub.builder();
+    PrometheusMeterRegistry registry = config.metrics()
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+    SseMetrics sseMetrics = new SseMetrics();
+    SseListener listener = SseListener.NONE;
+    JvmGcMetrics gc = null;
+    if (registry != null) {
+      sseMetrics.bindTo(registry);
+      listener = sseMetrics;
+      new ClassLoaderMetrics().bindTo(registry);
+      new JvmMemoryMetrics().bindTo(registry);
+      gc = new JvmGcMetrics();
+      gc.bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+    }
+    SseHub.Builder hubBuilder = SseHub.builder().listener(listener);
     Optional<BooleanSupplier> redisUp = Optional.empty();
     if (config.redisUri().isPresent()) {
       String uri = config.redisUri().get();
@@ -127,9 +164,15 @@ public final class SampleApp implements AutoCloseable {
     Optional<JwtAuthenticator> jwt = config.jwtSecret().map(secret ->
         JwtAuthenticator.builder().hs256Secret(jwtSecretBytes(secret)).build());
     Authenticator authenticator = jwt.<Authenticator>map(a -> a).orElse(Authenticator.allowAll());
+    if (registry != null) {
+      redisUp.ifPresent(up -> Gauge.builder("ssekit.redis.reachable", () -> up.getAsBoolean() ? 1 : 0)
+          .description("1 while the Redis of the history and fanout answers, else 0")
+          .register(registry));
+    }
     SseHub hub = hubBuilder.build();
     SseServlet.Builder servlet = SseServlet.builder()
         .hub(hub)
+        .listener(listener)
         .authenticator(authenticator)
         .keepAlive(config.keepAlive())
         .maxConnections(config.maxConnections())
@@ -140,6 +183,9 @@ public final class SampleApp implements AutoCloseable {
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("sample-app");
+    if (registry != null) {
+      new JettyServerThreadPoolMetrics(threads, Collections.emptyList()).bindTo(registry);
+    }
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -162,10 +208,15 @@ public final class SampleApp implements AutoCloseable {
     context.addServlet(new ServletHolder("publish",
         new PublishServlet(hub, authenticator, PublishServlet.Mode.PUBLISH, MAX_BODY_BYTES)),
         "/publish");
+    SseListener tickets = listener;
     jwt.ifPresent(tokens -> context.addServlet(new ServletHolder("tickets",
-        new TicketServlet(tokens)), "/auth/ticket"));
-    context.addServlet(new ServletHolder("health", new HealthServlet(events::connectionCount, redisUp)),
-        "/health");
+        new TicketServlet(tokens, tickets)), "/auth/ticket"));
+    AtomicBoolean shuttingDown = new AtomicBoolean();
+    context.addServlet(new ServletHolder("health",
+        new HealthServlet(events::connectionCount, redisUp, shuttingDown::get)), "/health/*");
+    if (registry != null) {
+      context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
+    }
     context.addServlet(new ServletHolder("page", new PageServlet()), "/");
     server.setErrorHandler(new ProblemErrorHandler());
     context.setErrorHandler(new ProblemErrorHandler());
@@ -173,7 +224,16 @@ public final class SampleApp implements AutoCloseable {
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(config.shutdownGrace().toMillis() + 500);
     server.start();
-    return new SampleApp(server, connector, events, hub);
+    JvmGcMetrics gcMetrics = gc;
+    AutoCloseable meters = () -> {
+      if (gcMetrics != null) {
+        gcMetrics.close();
+      }
+      if (registry != null) {
+        registry.close();
+      }
+    };
+    return new SampleApp(server, connector, events, hub, shuttingDown, meters);
   }
 
   /** The port the app listens on. */
@@ -187,11 +247,13 @@ public final class SampleApp implements AutoCloseable {
   }
 
   /**
-   * Sends every stream {@code server-shutdown}, waits up to the shutdown grace for them, then
-   * stops Jetty. Streams end before Jetty closes its connections.
+   * Turns {@code /health/ready} to 503, then sends every stream {@code server-shutdown}, waits up
+   * to the shutdown grace for them, then stops Jetty. Streams end before Jetty closes its
+   * connections.
    */
   @Override
   public void close() {
+    shuttingDown.set(true);
     events.shutdown();
     try {
       server.stop();
@@ -199,5 +261,10 @@ public final class SampleApp implements AutoCloseable {
       LOG.warn("Jetty did not stop cleanly", e);
     }
     hub.close();
+    try {
+      meters.close();
+    } catch (Exception e) {
+      LOG.warn("closing the meters failed", e);
+    }
   }
 }

@@ -47,6 +47,7 @@ class ModulePathTest {
       "io.ssekit.history.redis",
       "io.ssekit.fanout.redis",
       "io.ssekit.auth",
+      "io.ssekit.micrometer",
       "io.ssekit.testkit");
 
   private static ModuleLayer.Controller controller;
@@ -84,6 +85,7 @@ class ModulePathTest {
         "io.ssekit.history.redis", Set.of("io.ssekit.history.redis"),
         "io.ssekit.fanout.redis", Set.of("io.ssekit.fanout.redis"),
         "io.ssekit.auth", Set.of("io.ssekit.auth"),
+        "io.ssekit.micrometer", Set.of("io.ssekit.micrometer"),
         "io.ssekit.testkit", Set.of("io.ssekit.testkit")));
     Map<String, Set<String>> actual = new TreeMap<>();
     for (String name : LIBRARIES) {
@@ -142,7 +144,8 @@ class ModulePathTest {
         "EventHistoryProvider", List.of("memory", "redis"),
         "FanoutProvider", List.of("local", "redis"),
         "AuthenticatorProvider", List.of("jwt", "none"),
-        "KeepAlivePolicyProvider", List.of("fixed"));
+        "KeepAlivePolicyProvider", List.of("fixed"),
+        "SseListenerProvider", List.of("micrometer", "none"));
     Class<?> providers = load("io.ssekit.api", "io.ssekit.spi.Providers");
     Map<String, List<String>> found = new TreeMap<>();
     withContextLoader(() -> {

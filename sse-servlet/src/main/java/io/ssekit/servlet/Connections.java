@@ -254,8 +254,9 @@ final class Connections implements SseListener.Source {
       long lifetime = policy.maxLifetime().map(Duration::toNanos).orElse(Long.MAX_VALUE);
       long grace = TimeUnit.MILLISECONDS.toNanos(FINISH_GRACE_MILLIS);
       for (SseConnection connection : open) {
-        if (connection.finishingLongerThan(now, grace)) {
+        if (!stopping && connection.finishingLongerThan(now, grace)) {
           // A client that stopped reading would hold a finishing stream open: cut it off.
+          // While the servlet shuts down, its own grace decides instead.
           connection.closeAndComplete(null);
         } else if (now - connection.openedNanos() >= lifetime) {
           connection.finishWith(SseEncoder.retry(jittered(policy.retryBeforeClose(load()))),
