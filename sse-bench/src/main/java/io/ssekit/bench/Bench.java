@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
@@ -134,7 +135,8 @@ public final class Bench {
       try (LoadGenerator loader = new LoadGenerator(address, "/events", 0)) {
         long rssBefore = process.rssBytes();
         double connectRate = connect(process.name, loader, options.connections);
-        Measure measure = new Measure(process, loader);
+        Measure measure = new Measure(process, loader,
+            URI.create("http://127.0.0.1:" + port + "/metrics"));
         Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + port + "/send"));
         Phase publish = options.scenario.equals("fanout")
             ? duration -> publisher.fixedRate(options.rate, duration)
@@ -146,8 +148,10 @@ public final class Bench {
         measure.start(publisher);
         publish.run(Duration.ofSeconds(options.seconds));
         measure.drain(measure.expected(publisher));
-        return List.of(measure.result(server.name(), options.describe(), loader.open(),
-            loader.failed(), connectRate, rssBefore, process.rssBytes()));
+        Result result = measure.result(server.name(), options.describe(), loader.open(),
+            loader.failed(), connectRate, rssBefore, process.rssBytes());
+        measure.serverSays(result).ifPresent(System.out::println);
+        return List.of(result);
       }
     }
   }
@@ -229,12 +233,37 @@ public final class Bench {
     private int openAtStart;
     private long expectedTotal;
 
+    /** Where the server serves its meters; null: it does not. */
+    private final URI metrics;
+    private ServerMetrics metricsAtStart;
+    private ServerMetrics metricsAtEnd;
+
     Measure(ServerProcess process, LoadGenerator loader) {
+      this(process, loader, null);
+    }
+
+    Measure(ServerProcess process, LoadGenerator loader, URI metrics) {
       this.process = process;
       this.loader = loader;
+      this.metrics = metrics;
+    }
+
+    /**
+     * What the server's own meters say of the phase beside what the clients measured; empty when
+     * it serves none. The scrapes are made outside the measured CPU time.
+     */
+    Optional<String> serverSays(Result result) {
+      if (metricsAtStart == null || metricsAtEnd == null) {
+        return Optional.empty();
+      }
+      return Optional.of(metricsAtEnd.compare(metricsAtStart, result.server(),
+          result.delivered(), result.percentileMillis(99)));
     }
 
     void start(Publisher publisher) throws IOException {
+      if (metrics != null) {
+        metricsAtStart = ServerMetrics.scrape(metrics).orElse(null);
+      }
       loader.snapshot();
       eventsAtStart = loader.events();
       acceptedAtStart = publisher.accepted();
@@ -265,6 +294,9 @@ public final class Bench {
       serverCpuAtEnd = process.cpuNanos();
       loaderCpuAtEnd = ServerProcess.cpuNanos(ProcessHandle.current().pid());
       latencies = loader.snapshot();
+      if (metrics != null && metricsAtStart != null) {
+        metricsAtEnd = ServerMetrics.scrape(metrics).orElse(null);
+      }
     }
 
     Result result(String server, String scenario, int open, int failed, double connectRate,

@@ -23,6 +23,8 @@ final class Options {
         --ssekit-jar PATH                    the sample app (default sample-app/target/sample-app.jar)
         --ssekit-jar NAME=PATH               one more ssekit build, a server named NAME: measure
                                              two builds side by side (repeatable)
+        --ssekit-env NAME=VAR=VALUE          an environment variable of the ssekit build NAME,
+                                             e.g. off=SSE_METRICS=off (repeatable)
         --warmup SECONDS                     publishing before the measured phase (default 3)
         --out DIR                            server logs (default target/bench)""";
 
@@ -45,6 +47,8 @@ final class Options {
   List<String> serverNames;
   /** Each ssekit build by its server name, {@link #SSEKIT} first. */
   Map<String, Path> ssekitJars = new LinkedHashMap<>(Map.of(SSEKIT, DEFAULT_SSEKIT_JAR));
+  /** Environment variables of each ssekit build by its server name. */
+  Map<String, Map<String, String>> ssekitEnv = new LinkedHashMap<>();
   Path out = Path.of("target/bench");
   private boolean explicitSsekitJar;
 
@@ -61,6 +65,7 @@ final class Options {
         switch (arg) {
           case "--servers" -> o.serverNames = List.of(value.split(",", -1));
           case "--ssekit-jar" -> o.ssekitJar(value);
+          case "--ssekit-env" -> o.ssekitEnv(value);
           case "--warmup" -> o.warmup = number(arg, value, 0);
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -117,6 +122,12 @@ final class Options {
       all.add(JETTY);
       o.serverNames = List.copyOf(all);
     }
+    for (String name : o.ssekitEnv.keySet()) {
+      if (!o.ssekitJars.containsKey(name)) {
+        throw new IllegalArgumentException("--ssekit-env names the build '" + name + "', which"
+            + " is not one of " + String.join(", ", o.ssekitJars.keySet()));
+      }
+    }
     for (String name : o.serverNames) {
       if (!name.equals(JETTY) && !o.ssekitJars.containsKey(name)) {
         throw new IllegalArgumentException("--servers takes " + JETTY + " and the ssekit builds "
@@ -159,6 +170,15 @@ final class Options {
     ssekitJars.put(name, Path.of(path));
   }
 
+  /** {@code NAME=VAR=VALUE}: {@code VAR} is {@code VALUE} in the environment of build NAME. */
+  private void ssekitEnv(String value) {
+    String[] parts = value.split("=", 3);
+    if (parts.length < 3 || !NAME.matcher(parts[0]).matches() || parts[1].isEmpty()) {
+      throw new IllegalArgumentException("--ssekit-env takes NAME=VAR=VALUE, was '" + value + "'");
+    }
+    ssekitEnv.computeIfAbsent(parts[0], k -> new LinkedHashMap<>()).put(parts[1], parts[2]);
+  }
+
   /** The servers to measure, with the same JVM flags; ssekit's request log is off. */
   List<Bench.Server> servers() {
     List<Bench.Server> servers = new ArrayList<>();
@@ -178,7 +198,7 @@ final class Options {
       }
       servers.add(new Bench.Server(name, List.of(
           "-Dorg.slf4j.simpleLogger.log.io.ssekit.sample.access=warn", "-jar", jar.toString()),
-          Map.of()));
+          Map.copyOf(ssekitEnv.getOrDefault(name, Map.of()))));
     }
     return servers;
   }
@@ -202,6 +222,7 @@ final class Options {
     o.warmup = warmup;
     o.serverNames = serverNames;
     o.ssekitJars = ssekitJars;
+    o.ssekitEnv = ssekitEnv;
     o.out = out;
     return o;
   }

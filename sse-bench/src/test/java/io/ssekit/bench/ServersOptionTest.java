@@ -55,6 +55,24 @@ class ServersOptionTest {
   }
 
   @Test
+  void anEnvironmentVariableConfiguresOneBuildOnly() throws IOException {
+    Path jar = jar("app.jar");
+    Options options = Options.parse(new String[] {"burst", "1000", "--ssekit-jar",
+        jar.toString(), "--ssekit-jar", "off=" + jar, "--ssekit-env", "off=SSE_METRICS=off",
+        "--servers", "off,ssekit"});
+
+    List<Bench.Server> servers = options.servers();
+    assertEquals(java.util.Map.of("SSE_METRICS", "off"), servers.get(0).env());
+    assertEquals(java.util.Map.of(), servers.get(1).env());
+    assertEquals("--ssekit-env names the build 'other', which is not one of ssekit",
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {
+            "burst", "1000", "--ssekit-env", "other=SSE_METRICS=off"})).getMessage());
+    assertEquals("--ssekit-env takes NAME=VAR=VALUE, was 'off=SSE_METRICS'",
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(new String[] {
+            "burst", "1000", "--ssekit-env", "off=SSE_METRICS"})).getMessage());
+  }
+
+  @Test
   void aPathWithAnEqualsSignInADirectoryIsAPlainPath() throws IOException {
     Path jar = Files.createDirectories(dir.resolve("a=b")).resolve("app.jar");
     Files.writeString(jar, "");
