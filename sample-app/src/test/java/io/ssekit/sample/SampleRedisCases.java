@@ -68,7 +68,11 @@ abstract class SampleRedisCases {
   }
 
   HttpResponse<String> health(SampleApp app) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(app, "/health")).build(),
+    return get(app, "/health");
+  }
+
+  HttpResponse<String> get(SampleApp app, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(app, path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -112,13 +116,21 @@ abstract class SampleRedisCases {
     HttpResponse<String> up = health(app);
     assertEquals(200, up.statusCode());
     assertEquals("{\"status\":\"UP\",\"connections\":0,\"redis\":\"up\"}", up.body());
+    assertEquals(200, get(app, "/health/ready").statusCode());
+    assertEquals(1, Scrape.of(http, uri(app, "/metrics")).value("ssekit_redis_reachable"));
 
     killRedis();
     await().atMost(WAIT).until(() -> health(app).statusCode() == 503);
     assertEquals("{\"status\":\"DOWN\",\"connections\":0,\"redis\":\"unreachable\"}",
         health(app).body());
+    HttpResponse<String> ready = get(app, "/health/ready");
+    assertEquals(503, ready.statusCode());
+    assertEquals("{\"status\":\"DOWN\",\"redis\":\"unreachable\"}", ready.body());
+    assertEquals(200, get(app, "/health/live").statusCode(), "the process still serves");
+    assertEquals(0, Scrape.of(http, uri(app, "/metrics")).value("ssekit_redis_reachable"));
 
     restartRedis();
     await().atMost(WAIT).until(() -> health(app).statusCode() == 200);
+    assertEquals(200, get(app, "/health/ready").statusCode());
   }
 }
