@@ -75,11 +75,13 @@ public interface SseListener {
   default void written(int bytes) {}
 
   /**
-   * The bytes of a live event were handed to a stream's socket. <em>Under a lock</em> (the
+   * A write handed live events to a stream's socket: called once per such write (a write carries
+   * every event queued meanwhile), after {@link #written}. <em>Under a lock</em> (the
    * connection's).
    *
-   * @param lagNanos from the moment this instance's hub accepted the publish (or, for an event
-   *     published on another instance, received it from the fanout) to now
+   * @param lagNanos of the oldest live event in the write: from the moment this instance's hub
+   *     accepted its publish (or, for an event published on another instance, received it from
+   *     the fanout) to now
    */
   default void sent(long lagNanos) {}
 

@@ -90,8 +90,9 @@ public final class SseMetrics implements SseListener, MeterBinder {
   /**
    * Timer with a percentile histogram: from the moment this instance's hub accepted a publish
    * (for an event published on another instance: received it from the fanout) to the moment the
-   * event's bytes were handed to a stream's socket; one sample per live event and stream. The
-   * number to set a latency objective on.
+   * event's bytes were handed to a stream's socket. One sample per write of live events to a
+   * stream's socket, the lag of the oldest event in it: every event of the write was as late or
+   * less, and a write of many events costs one sample. The number to set a latency objective on.
    */
   public static final String DELIVERY_LAG = "ssekit.delivery.lag";
 
@@ -309,7 +310,8 @@ public final class SseMetrics implements SseListener, MeterBinder {
       delivered = Counter.builder(EVENTS_DELIVERED).description("events queued to streams")
           .tags(tags).register(registry);
       lag = Timer.builder(DELIVERY_LAG)
-          .description("from a publish accepted to its bytes handed to a stream's socket")
+          .description("from a publish accepted to its bytes handed to a stream's socket,"
+              + " the oldest event of each write")
           .tags(tags).publishPercentileHistogram()
           .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
           .register(registry);

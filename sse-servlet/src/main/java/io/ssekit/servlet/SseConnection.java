@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Listening.</b> With an {@link SseListener} other than {@code NONE}, the queue keeps beside
  * each frame the time its event was published; each write reports its size, then the delivery
- * lag of each live event in it, on the writing thread under {@code io}. The stream's end is
+ * lag of the oldest live event in it, on the writing thread under {@code io}. The stream's end is
  * reported once, with the first reason that ended it, after the locks are released.
  *
  * <p><b>Bounds.</b> The queue holds at most {@code maxQueuedBytes} (an empty queue takes any
@@ -501,17 +501,24 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     return false;
   }
 
-  /** Tells the listener of a write and of the lag of each live event in it. The caller holds io. */
+  /**
+   * Tells the listener of a write and, when it carried live events, of the lag of the oldest: one
+   * sample per write, so that a write of many events costs what a write of one does. The caller
+   * holds io.
+   */
   private void reportWrite(int bytes) {
     listener.written(bytes);
-    long now = System.nanoTime();
+    long oldest = 0;
     for (int i = 0; i < writtenCount; i++) {
       long published = written[i];
-      if (published != 0) {
-        listener.sent(now - published);
+      if (published != 0 && (oldest == 0 || published - oldest < 0)) {
+        oldest = published;
       }
     }
     writtenCount = 0;
+    if (oldest != 0) {
+      listener.sent(System.nanoTime() - oldest);
+    }
   }
 
   /** Leaves the output to the container, which owes a call to {@code onWritePossible}. */
