@@ -1,28 +1,16 @@
 package io.ssekit.sample;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ssekit.SseHub;
 import io.ssekit.auth.JwtAuthenticator;
 import io.ssekit.fanout.redis.RedisFanout;
 import io.ssekit.history.memory.MemoryEventHistory;
 import io.ssekit.history.redis.RedisEventHistory;
-import io.ssekit.micrometer.SseMetrics;
 import io.ssekit.servlet.SseServlet;
 import io.ssekit.servlet.TicketServlet;
 import io.ssekit.spi.Authenticator;
 import io.ssekit.spi.SseListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -68,10 +56,10 @@ public final class SampleApp implements AutoCloseable {
   private final SseServlet events;
   private final SseHub hub;
   private final AtomicBoolean shuttingDown;
-  private final AutoCloseable meters;
+  private final AppMeters meters;
 
   private SampleApp(Server server, ServerConnector connector, SseServlet events, SseHub hub,
-      AtomicBoolean shuttingDown, AutoCloseable meters) {
+      AtomicBoolean shuttingDown, AppMeters meters) {
     this.server = server;
     this.connector = connector;
     this.events = events;
@@ -128,22 +116,8 @@ public final class SampleApp implements AutoCloseable {
 
   /** Starts Jetty with the app's servlets; port 0 picks a free port. */
   public static SampleApp start(AppConfig config) throws Exception {
-    PrometheusMeterRegistry registry = config.metrics()
-        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
-    SseMetrics sseMetrics = new SseMetrics();
-    SseListener listener = SseListener.NONE;
-    JvmGcMetrics gc = null;
-    if (registry != null) {
-      sseMetrics.bindTo(registry);
-      listener = sseMetrics;
-      new ClassLoaderMetrics().bindTo(registry);
-      new JvmMemoryMetrics().bindTo(registry);
-      gc = new JvmGcMetrics();
-      gc.bindTo(registry);
-      new JvmThreadMetrics().bindTo(registry);
-      new ProcessorMetrics().bindTo(registry);
-      new UptimeMetrics().bindTo(registry);
-    }
+    AppMeters meters = AppMeters.of(config.metrics());
+    SseListener listener = meters.listener();
     SseHub.Builder hubBuilder = SseHub.builder().listener(listener);
     Optional<BooleanSupplier> redisUp = Optional.empty();
     if (config.redisUri().isPresent()) {
@@ -164,11 +138,7 @@ public final class SampleApp implements AutoCloseable {
     Optional<JwtAuthenticator> jwt = config.jwtSecret().map(secret ->
         JwtAuthenticator.builder().hs256Secret(jwtSecretBytes(secret)).build());
     Authenticator authenticator = jwt.<Authenticator>map(a -> a).orElse(Authenticator.allowAll());
-    if (registry != null) {
-      redisUp.ifPresent(up -> Gauge.builder("ssekit.redis.reachable", () -> up.getAsBoolean() ? 1 : 0)
-          .description("1 while the Redis of the history and fanout answers, else 0")
-          .register(registry));
-    }
+    redisUp.ifPresent(meters::bindRedis);
     SseHub hub = hubBuilder.build();
     SseServlet.Builder servlet = SseServlet.builder()
         .hub(hub)
@@ -183,9 +153,7 @@ public final class SampleApp implements AutoCloseable {
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("sample-app");
-    if (registry != null) {
-      new JettyServerThreadPoolMetrics(threads, Collections.emptyList()).bindTo(registry);
-    }
+    meters.bindJetty(threads);
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -208,15 +176,13 @@ public final class SampleApp implements AutoCloseable {
     context.addServlet(new ServletHolder("publish",
         new PublishServlet(hub, authenticator, PublishServlet.Mode.PUBLISH, MAX_BODY_BYTES)),
         "/publish");
-    SseListener tickets = listener;
     jwt.ifPresent(tokens -> context.addServlet(new ServletHolder("tickets",
-        new TicketServlet(tokens, tickets)), "/auth/ticket"));
+        new TicketServlet(tokens, listener)), "/auth/ticket"));
     AtomicBoolean shuttingDown = new AtomicBoolean();
     context.addServlet(new ServletHolder("health",
         new HealthServlet(events::connectionCount, redisUp, shuttingDown::get)), "/health/*");
-    if (registry != null) {
-      context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry)), "/metrics");
-    }
+    meters.servlet().ifPresent(metrics ->
+        context.addServlet(new ServletHolder("metrics", metrics), "/metrics"));
     context.addServlet(new ServletHolder("page", new PageServlet()), "/");
     server.setErrorHandler(new ProblemErrorHandler());
     context.setErrorHandler(new ProblemErrorHandler());
@@ -224,15 +190,6 @@ public final class SampleApp implements AutoCloseable {
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(config.shutdownGrace().toMillis() + 500);
     server.start();
-    JvmGcMetrics gcMetrics = gc;
-    AutoCloseable meters = () -> {
-      if (gcMetrics != null) {
-        gcMetrics.close();
-      }
-      if (registry != null) {
-        registry.close();
-      }
-    };
     return new SampleApp(server, connector, events, hub, shuttingDown, meters);
   }
 
@@ -261,10 +218,6 @@ public final class SampleApp implements AutoCloseable {
       LOG.warn("Jetty did not stop cleanly", e);
     }
     hub.close();
-    try {
-      meters.close();
-    } catch (Exception e) {
-      LOG.warn("closing the meters failed", e);
-    }
+    meters.close();
   }
 }

@@ -51,7 +51,8 @@ class MetricsEndpointTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(uri(path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private SseClient stream(String query) {
@@ -134,7 +135,8 @@ class MetricsEndpointTest {
       });
       last = scrape();
     }
-    assertTrue(last.value("ssekit_streams_queued_bytes") > 0, "the stalled stream has bytes queued");
+    assertTrue(last.value("ssekit_streams_queued_bytes") > 0,
+        "the stalled stream has bytes queued");
     SseClient reading = stream("?topic=reading");
     reading.awaitText("id: ", WAIT);
 

@@ -186,7 +186,10 @@ public interface SseListener {
     SHUTDOWN,
     /** Refused: no valid credentials (401). */
     UNAUTHORIZED,
-    /** Refused: the credentials may not subscribe to a topic, or the authenticator denied (403 or another status). */
+    /**
+     * Refused: the credentials may not subscribe to a topic, or the authenticator denied with
+     * 403 or another status but 401.
+     */
     FORBIDDEN,
     /** Refused: an invalid topic (400). */
     INVALID,
