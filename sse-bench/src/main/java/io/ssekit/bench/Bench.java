@@ -132,11 +132,13 @@ public final class Bench {
       if (options.scenario.equals("idle")) {
         return idle(options, process, address);
       }
+      URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+      Timeline timeline = options.timeline && !server.name().equals(Options.JETTY)
+          ? new Timeline(metrics) : null;
       try (LoadGenerator loader = new LoadGenerator(address, "/events", 0)) {
         long rssBefore = process.rssBytes();
         double connectRate = connect(process.name, loader, options.connections);
-        Measure measure = new Measure(process, loader,
-            URI.create("http://127.0.0.1:" + port + "/metrics"));
+        Measure measure = new Measure(process, loader, metrics);
         Publisher publisher = new Publisher(URI.create("http://127.0.0.1:" + port + "/send"));
         Phase publish = options.scenario.equals("fanout")
             ? duration -> publisher.fixedRate(options.rate, duration)
@@ -151,9 +153,27 @@ public final class Bench {
         Result result = measure.result(server.name(), options.describe(), loader.open(),
             loader.failed(), connectRate, rssBefore, process.rssBytes());
         measure.serverSays(result).ifPresent(System.out::println);
+        if (timeline != null) {
+          timeline.close();
+          writeTimeline(options, server.name(), timeline.rows());
+        }
         return List.of(result);
+      } finally {
+        if (timeline != null) {
+          timeline.close();
+        }
       }
     }
+  }
+
+  private static void writeTimeline(Options options, String server, List<Timeline.Row> rows)
+      throws IOException {
+    Path csv = options.out.resolve(server + "-timeline.csv");
+    Path svg = options.out.resolve(server + "-timeline.svg");
+    Files.writeString(csv, Timeline.csv(rows));
+    Files.writeString(svg, Timeline.svg(server + ": " + options.describe()
+        + ", the server's /metrics once a second", rows));
+    System.out.printf("%s: wrote %s and %s%n", server, csv, svg);
   }
 
   /**

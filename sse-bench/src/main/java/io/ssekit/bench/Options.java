@@ -26,6 +26,8 @@ final class Options {
         --ssekit-env NAME=VAR=VALUE          an environment variable of the ssekit build NAME,
                                              e.g. off=SSE_METRICS=off (repeatable)
         --warmup SECONDS                     publishing before the measured phase (default 3)
+        --timeline on                        scrape each ssekit server's /metrics once a second:
+                                             NAME-timeline.csv and NAME-timeline.svg in --out
         --out DIR                            server logs (default target/bench)""";
 
   /** The server name of the sample app that {@code --ssekit-jar PATH} names. */
@@ -43,6 +45,8 @@ final class Options {
   int publishers = 4;
   List<Integer> sweep = List.of();
   int warmup = 3;
+  /** Whether to scrape each ssekit server's {@code /metrics} once a second ({@link Timeline}). */
+  boolean timeline;
   /** The servers to measure, in order; null until {@code --servers} or {@link #parse} sets them. */
   List<String> serverNames;
   /** Each ssekit build by its server name, {@link #SSEKIT} first. */
@@ -67,6 +71,12 @@ final class Options {
           case "--ssekit-jar" -> o.ssekitJar(value);
           case "--ssekit-env" -> o.ssekitEnv(value);
           case "--warmup" -> o.warmup = number(arg, value, 0);
+          case "--timeline" -> o.timeline = switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("--timeline takes on or off, was '"
+                + value + "'");
+          };
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
         }
@@ -220,6 +230,7 @@ final class Options {
     o.rate = rate;
     o.seconds = seconds;
     o.warmup = warmup;
+    o.timeline = timeline;
     o.serverNames = serverNames;
     o.ssekitJars = ssekitJars;
     o.ssekitEnv = ssekitEnv;

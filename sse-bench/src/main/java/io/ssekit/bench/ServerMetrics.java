@@ -19,6 +19,8 @@ import java.util.TreeMap;
 final class ServerMetrics {
   private static final String LAG_BUCKET = "ssekit_delivery_lag_seconds_bucket{le=\"";
   private static final String[] RESUMES = {"exact", "gap", "unknown-epoch", "malformed-id"};
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
   private final Map<String, Double> samples;
 
@@ -29,7 +31,7 @@ final class ServerMetrics {
   /** The samples of {@code uri}; empty when the server serves no metrics there. */
   static Optional<ServerMetrics> scrape(URI uri) {
     try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
+      HttpResponse<String> response = HTTP.send(
           HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? Optional.of(parse(response.body())) : Optional.empty();
