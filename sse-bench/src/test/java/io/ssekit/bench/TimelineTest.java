@@ -1,6 +1,8 @@
 package io.ssekit.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -33,5 +35,14 @@ class TimelineTest {
     String svg = Timeline.svg("fanout", rows);
     assertTrue(svg.startsWith("<svg") && svg.contains("deliveries per second")
         && svg.contains("<polyline"), svg);
+  }
+
+  @Test
+  void theTimelineIsAskedForWithOnAndIsOffByDefault() {
+    assertTrue(Options.parse(new String[] {"fanout", "10", "5", "1", "--timeline", "on"}).timeline);
+    assertFalse(Options.parse(new String[] {"fanout", "10", "5", "1"}).timeline);
+    assertEquals("--timeline takes on or off, was 'yes'", assertThrows(
+        IllegalArgumentException.class,
+        () -> Options.parse(new String[] {"burst", "10", "--timeline", "yes"})).getMessage());
   }
 }
