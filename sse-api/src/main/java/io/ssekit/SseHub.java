@@ -185,14 +185,17 @@ public final class SseHub implements AutoCloseable {
    */
   private CompletionStage<Void> fanoutOf(StoredEvent stored, long accepted) {
     TopicStreams streamsOfTopic = topics.get(stored.topic());
-    if (streamsOfTopic == null) {
-      return fanout.publish(stored);
+    if (streamsOfTopic != null) {
+      streamsOfTopic.origin = new Origin(stored, accepted);
     }
-    streamsOfTopic.origin = new Origin(stored, accepted);
     try {
       return fanout.publish(stored);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // reported as the fanout's failure
     } finally {
-      streamsOfTopic.origin = null;
+      if (streamsOfTopic != null) {
+        streamsOfTopic.origin = null;
+      }
     }
   }
 
