@@ -1,19 +1,15 @@
-package io.ssekit.history.memory;
+package io.ssekit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.ssekit.SseHub;
-import io.ssekit.StreamSink;
-import io.ssekit.Subscription;
+import io.ssekit.DecodingSink.Frame;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import io.ssekit.testkit.RecordingSink.Frame;
-import io.ssekit.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,13 +82,13 @@ class HubCatchUpTest {
    * whose replays can be held back; a held replay answers from the history it was asked of.
    */
   static final class LosableHistory implements EventHistory {
-    private volatile MemoryEventHistory current = MemoryEventHistory.builder().build();
+    private volatile ListHistory current = new ListHistory();
     private final java.util.concurrent.atomic.AtomicInteger replaysAsked =
         new java.util.concurrent.atomic.AtomicInteger();
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
     void lose() {
-      current = MemoryEventHistory.builder().build();
+      current = new ListHistory();
     }
 
     void hold() {
@@ -115,7 +111,7 @@ class HubCatchUpTest {
     @Override
     public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
       replaysAsked.incrementAndGet();
-      MemoryEventHistory asked = current;
+      ListHistory asked = current;
       return gate.thenCompose(open -> asked.replay(after, topics));
     }
 
@@ -127,12 +123,12 @@ class HubCatchUpTest {
 
   /** A history whose replays can be held back, as a slow store's would be. */
   static final class GatedHistory implements EventHistory {
-    private final MemoryEventHistory inner;
+    private final ListHistory inner;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     private volatile Replay nextAnswer;
 
-    GatedHistory(int maxEventsPerTopic) {
-      inner = MemoryEventHistory.builder().maxEventsPerTopic(maxEventsPerTopic).build();
+    GatedHistory(int keepPerTopic) {
+      inner = new ListHistory(keepPerTopic);
     }
 
     /** The next replay answers {@code answer}, as a store that went back to older data would. */
@@ -174,9 +170,8 @@ class HubCatchUpTest {
     hub.close();
   }
 
-  SseHub open(int maxEventsPerTopic, CutFanout fanout) {
-    hub = SseHub.builder().history(MemoryEventHistory.builder()
-        .maxEventsPerTopic(maxEventsPerTopic).build()).fanout(fanout).build();
+  SseHub open(int keepPerTopic, CutFanout fanout) {
+    hub = SseHub.builder().history(new ListHistory(keepPerTopic)).fanout(fanout).build();
     return hub;
   }
 
@@ -188,7 +183,7 @@ class HubCatchUpTest {
   void anOpenStreamGetsWhatTheFanoutMissedThenLiveEventsOnce() {
     CutFanout fanout = new CutFanout();
     SseHub hub = open(100, fanout);
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
     publish(hub, "a", "a1");
     await().atMost(WAIT).until(() -> sink.data().equals(List.of("a1")));
@@ -213,7 +208,7 @@ class HubCatchUpTest {
     CutFanout fanout = new CutFanout();
     LosableHistory history = new LosableHistory();
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
     publish(hub, "a", "old");
     await().atMost(WAIT).until(() -> sink.data().equals(List.of("old")));
@@ -263,9 +258,10 @@ class HubCatchUpTest {
     CutFanout fanout = new CutFanout();
     LosableHistory history = new LosableHistory();
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = RecordingSink.queued(4 * 1024);
+    QueuedClient slow = new QueuedClient(4 * 1024);
+    DecodingSink sink = slow.client();
     history.hold();
-    hub.subscribe(List.of("a"), null, sink);
+    hub.subscribe(List.of("a"), null, slow);
     // The stream's start is read from the history as it was, before it loses everything.
     await().atMost(WAIT).until(() -> history.replaysAsked() > 0);
     List<String> expected = new ArrayList<>();
@@ -281,13 +277,13 @@ class HubCatchUpTest {
     // The old events waited for the replay: they go out a piece at a time as the client reads;
     // the one of the new history behind them restarts the stream, which goes on there.
     await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
-      sink.deliverQueued();
+      slow.read();
       return sink.data().contains("new 1") || sink.ended();
     });
     publish(hub, "a", "new 2");
     expected.add("new 2");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
-      sink.deliverQueued();
+      slow.read();
       return sink.data().contains("new 2") || sink.ended();
     });
 
@@ -301,16 +297,15 @@ class HubCatchUpTest {
 
   @Test
   void aSinkWithOneByteOfCreditGetsALongReplayOneEventPerRead() throws Exception {
-    hub = SseHub.builder().history(MemoryEventHistory.builder().maxEventsPerTopic(20_000).build())
-        .build();
-    RecordingSink first = new RecordingSink();
+    hub = SseHub.builder().history(new ListHistory()).build();
+    DecodingSink first = new DecodingSink();
     Subscription before = hub.subscribe(List.of("t"), null, first);
     await().atMost(WAIT).until(() -> first.lastId() != null);
     before.close();
     for (int i = 0; i < 20_000; i++) {
       publish(hub, "t", Integer.toString(i));
     }
-    RecordingSink inner = new RecordingSink();
+    DecodingSink inner = new DecodingSink();
     ExecutorService reader = Executors.newSingleThreadExecutor();
     try {
       StreamSink stingy = new StreamSink() {
@@ -350,7 +345,7 @@ class HubCatchUpTest {
   void whatTheHistoryNoLongerHoldsIsAnsweredWithSseResetOnTheOpenStream() {
     CutFanout fanout = new CutFanout();
     SseHub hub = open(2, fanout);
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
     publish(hub, "t", "e1");
     await().atMost(WAIT).until(() -> sink.data().equals(List.of("e1")));
@@ -377,7 +372,7 @@ class HubCatchUpTest {
     CutFanout fanout = new CutFanout();
     GatedHistory history = new GatedHistory(100);
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
     publish(hub, "a", "a1");
     publish(hub, "b", "b1");
@@ -405,7 +400,7 @@ class HubCatchUpTest {
     CutFanout fanout = new CutFanout();
     GatedHistory history = new GatedHistory(100);
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
     publish(hub, "t", "e1");
     publish(hub, "t", "e2");
@@ -430,7 +425,7 @@ class HubCatchUpTest {
     CutFanout fanout = new CutFanout();
     GatedHistory history = new GatedHistory(2);
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink before = new RecordingSink();
+    DecodingSink before = new DecodingSink();
     hub.subscribe(List.of("a"), null, before);
     publish(hub, "a", "a1");
     await().atMost(WAIT).until(() -> before.data().size() == 1);
@@ -440,7 +435,7 @@ class HubCatchUpTest {
     }
 
     history.hold(); // the replay is read late ...
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), idAfterA1, sink);
     publish(hub, "b", "b1"); // ... after b1, published once subscribe returned
     history.release();
@@ -461,7 +456,7 @@ class HubCatchUpTest {
     // A start cursor without the requested topic: nothing the stream could resume from.
     history.answerNextReplay(new Replay(Cursor.of(epoch, Map.of("other", 1L)),
         List.of(), Set.of()));
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
 
     await().atMost(WAIT).until(sink::ended);
