@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.ssekit.DecodingSink.Frame;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
-import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,30 +31,12 @@ class HubCatchUpTest {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   /** Delivers in process, except while cut off. */
-  static final class CutFanout implements Fanout {
-    private final Fanout local = Fanout.local();
-    private volatile Listener listener;
+  static final class CutFanout extends LocalFanoutForwarder {
     private volatile boolean cut;
 
     @Override
-    public void start(Listener value) {
-      listener = value;
-      local.start(value);
-    }
-
-    @Override
-    public CompletionStage<Void> subscribe(String topic) {
-      return local.subscribe(topic);
-    }
-
-    @Override
-    public CompletionStage<Void> unsubscribe(String topic) {
-      return local.unsubscribe(topic);
-    }
-
-    @Override
     public CompletionStage<Void> publish(StoredEvent event) {
-      return cut ? CompletableFuture.completedFuture(null) : local.publish(event);
+      return cut ? CompletableFuture.completedFuture(null) : super.publish(event);
     }
 
     void cut() {
@@ -70,68 +52,36 @@ class HubCatchUpTest {
       cut = false;
       listener.onMissed(topics);
     }
-
-    @Override
-    public void close() {
-      local.close();
-    }
   }
 
   /**
-   * A history that can lose everything at once, as a Redis restarted without persistence, and
-   * whose replays can be held back; a held replay answers from the history it was asked of.
+   * A history whose replays can be held back, as a slow store's would be (a held replay answers
+   * from the history it was asked of); that can lose everything at once, as a Redis restarted
+   * without persistence; and whose next replay answer can be set, as a store that went back to
+   * older data would answer.
    */
-  static final class LosableHistory implements EventHistory {
-    private volatile ListHistory current = new ListHistory();
-    private final java.util.concurrent.atomic.AtomicInteger replaysAsked =
-        new java.util.concurrent.atomic.AtomicInteger();
-    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
-
-    void lose() {
-      current = new ListHistory();
-    }
-
-    void hold() {
-      gate = new CompletableFuture<>();
-    }
-
-    void release() {
-      gate.complete(null);
-    }
-
-    @Override
-    public CompletionStage<StoredEvent> append(String topic, String name, String data) {
-      return current.append(topic, name, data);
-    }
-
-    int replaysAsked() {
-      return replaysAsked.get();
-    }
-
-    @Override
-    public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
-      replaysAsked.incrementAndGet();
-      ListHistory asked = current;
-      return gate.thenCompose(open -> asked.replay(after, topics));
-    }
-
-    @Override
-    public void close() {
-      current.close();
-    }
-  }
-
-  /** A history whose replays can be held back, as a slow store's would be. */
-  static final class GatedHistory implements EventHistory {
-    private final ListHistory inner;
+  static final class HeldHistory implements EventHistory {
+    private final int keepPerTopic;
+    private final AtomicInteger replaysAsked = new AtomicInteger();
+    private volatile ListHistory current;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     private volatile Replay nextAnswer;
 
-    GatedHistory(int keepPerTopic) {
-      inner = new ListHistory(keepPerTopic);
+    /** A history that keeps every event. */
+    HeldHistory() {
+      this(Integer.MAX_VALUE);
     }
 
-    /** The next replay answers {@code answer}, as a store that went back to older data would. */
+    HeldHistory(int keepPerTopic) {
+      this.keepPerTopic = keepPerTopic;
+      this.current = new ListHistory(keepPerTopic);
+    }
+
+    void lose() {
+      current = new ListHistory(keepPerTopic);
+    }
+
+    /** The next replay answers {@code answer}. */
     void answerNextReplay(Replay answer) {
       nextAnswer = answer;
     }
@@ -144,22 +94,30 @@ class HubCatchUpTest {
       gate.complete(null);
     }
 
+    int replaysAsked() {
+      return replaysAsked.get();
+    }
+
     @Override
     public CompletionStage<StoredEvent> append(String topic, String name, String data) {
-      return inner.append(topic, name, data);
+      return current.append(topic, name, data);
     }
 
     @Override
     public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
+      replaysAsked.incrementAndGet();
       Replay answer = nextAnswer;
       nextAnswer = null;
-      return answer != null ? CompletableFuture.completedFuture(answer)
-          : gate.thenCompose(open -> inner.replay(after, topics));
+      if (answer != null) {
+        return CompletableFuture.completedFuture(answer);
+      }
+      ListHistory asked = current;
+      return gate.thenCompose(open -> asked.replay(after, topics));
     }
 
     @Override
     public void close() {
-      inner.close();
+      current.close();
     }
   }
 
@@ -206,7 +164,7 @@ class HubCatchUpTest {
   @Test
   void afterTheHistoryLostEverythingAnOpenStreamIsResetInPlaceAndGoesOn() {
     CutFanout fanout = new CutFanout();
-    LosableHistory history = new LosableHistory();
+    HeldHistory history = new HeldHistory();
     hub = SseHub.builder().history(history).fanout(fanout).build();
     DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
@@ -256,7 +214,7 @@ class HubCatchUpTest {
 
   private void restartInsideABacklog(int count, int pad) {
     CutFanout fanout = new CutFanout();
-    LosableHistory history = new LosableHistory();
+    HeldHistory history = new HeldHistory();
     hub = SseHub.builder().history(history).fanout(fanout).build();
     QueuedClient slow = new QueuedClient(4 * 1024);
     DecodingSink sink = slow.client();
@@ -370,7 +328,7 @@ class HubCatchUpTest {
   @Test
   void aTopicMissedWhileAnotherCatchesUpGetsItsGapFilledBeforeItsLiveEvents() {
     CutFanout fanout = new CutFanout();
-    GatedHistory history = new GatedHistory(100);
+    HeldHistory history = new HeldHistory(100);
     hub = SseHub.builder().history(history).fanout(fanout).build();
     DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
@@ -398,7 +356,7 @@ class HubCatchUpTest {
   @Test
   void afterAGapTheStreamGoesOnFromWhereTheHistorySaysEvenBelowWhereItWas() {
     CutFanout fanout = new CutFanout();
-    GatedHistory history = new GatedHistory(100);
+    HeldHistory history = new HeldHistory(100);
     hub = SseHub.builder().history(history).fanout(fanout).build();
     DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
@@ -423,7 +381,7 @@ class HubCatchUpTest {
   @Test
   void aGapOnOneTopicDoesNotLoseTheFirstLiveEventOfANewOne() {
     CutFanout fanout = new CutFanout();
-    GatedHistory history = new GatedHistory(2);
+    HeldHistory history = new HeldHistory(2);
     hub = SseHub.builder().history(history).fanout(fanout).build();
     DecodingSink before = new DecodingSink();
     hub.subscribe(List.of("a"), null, before);
@@ -450,7 +408,7 @@ class HubCatchUpTest {
 
   @Test
   void aHistoryAnswerTheStreamCannotUseEndsItInsteadOfLeavingItWaiting() {
-    GatedHistory history = new GatedHistory(100);
+    HeldHistory history = new HeldHistory(100);
     hub = SseHub.builder().history(history).fanout(new CutFanout()).build();
     String epoch = history.replay(null, Set.of("t")).toCompletableFuture().join().start().epoch();
     // A start cursor without the requested topic: nothing the stream could resume from.

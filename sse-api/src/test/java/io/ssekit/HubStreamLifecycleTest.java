@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ssekit.HubCatchUpTest.CutFanout;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
-import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import java.net.URL;
@@ -318,20 +317,9 @@ class HubStreamLifecycleTest {
   }
 
   /** The local fanout, whose unsubscribe waits until the test releases it. */
-  private static final class UnsubscribeHeld implements Fanout {
-    final Fanout local = Fanout.local();
+  private static final class UnsubscribeHeld extends LocalFanoutForwarder {
     final CountDownLatch unsubscribing = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public void start(Listener listener) {
-      local.start(listener);
-    }
-
-    @Override
-    public CompletionStage<Void> subscribe(String topic) {
-      return local.subscribe(topic);
-    }
 
     @Override
     public CompletionStage<Void> unsubscribe(String topic) {
@@ -341,17 +329,7 @@ class HubStreamLifecycleTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return local.unsubscribe(topic);
-    }
-
-    @Override
-    public CompletionStage<Void> publish(StoredEvent event) {
-      return local.publish(event);
-    }
-
-    @Override
-    public void close() {
-      local.close();
+      return super.unsubscribe(topic);
     }
   }
 
