@@ -296,22 +296,28 @@ public class SseServlet extends HttpServlet {
         new SseConnection(connections, async, out, options.get(ServletSetting.MAX_QUEUED_BYTES), greeting);
     connections.add(connection);
     // From here the connection owns the slot and the response: it releases both when it ends.
-    try {
-      async.addListener(connection);
-      out.setWriteListener(connection);
-    } catch (RuntimeException e) {
-      LOG.debug("stream could not open: the request is over", e);
-      connection.closeAndComplete();
-      return;
-    }
+    // It is registered with the hub before the greeting can go out, so every event published
+    // after the client saw the stream open reaches it; until the container's first
+    // onWritePossible, what the hub offers is only queued.
+    boolean opened = true;
     try {
       principal.expiresAt().ifPresent(expiresAt -> connections.expireAt(connection, expiresAt));
       hub.subscribe(topics, lastEventId, connection);
     } catch (IllegalStateException closedHub) {
       connection.finishWith(connections.closingFrame(ProtocolEvents.SHUTDOWN));
     } catch (RuntimeException e) {
-      // The connection owns the slot and the response: it releases both, once.
       LOG.warn("stream could not open", e);
+      opened = false;
+    }
+    try {
+      async.addListener(connection);
+      out.setWriteListener(connection);
+    } catch (RuntimeException e) {
+      LOG.debug("stream could not open: the request is over", e);
+      opened = false;
+    }
+    if (!opened) {
+      // The connection owns the slot and the response: it releases both, once.
       connection.closeAndComplete();
     }
   }
