@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 /** Keeps everything a source told it, in order, for assertions from the test's thread. */
-final class RecordingListener implements EventListener {
+class RecordingListener implements EventListener {
   final List<String> log = new CopyOnWriteArrayList<>();
   final List<MessageEvent> events = new CopyOnWriteArrayList<>();
   final List<StreamReset> resets = new CopyOnWriteArrayList<>();
