@@ -613,11 +613,13 @@ final class Engine implements EventParser.Handler {
       }
       cancelled = true;
       pending = null;
-      if (subscription != null) {
-        subscription.cancel();
-      }
+      // Cancelling the exchange aborts it in the HTTP client, which closes the connection (or
+      // resets the HTTP/2 stream) and counts the exchange as finished; cancelling only the body's
+      // subscription would leave it counted, and the client's selector thread alive.
       if (exchange != null) {
         exchange.cancel(true);
+      } else if (subscription != null) {
+        subscription.cancel();
       }
     }
 
