@@ -162,14 +162,8 @@ final class EventParser {
               if (dispatch()) {
                 return true;
               }
-            } else if (b == ':') {
-              field = COMMENT;
-              valueLength = 0;
-              state = VALUE_START;
             } else {
-              nameLength = 0;
-              name[nameLength++] = b;
-              state = NAME;
+              startLine(b);
             }
           }
           case NAME -> {
@@ -211,15 +205,7 @@ final class EventParser {
   /** One byte in the NAME state, or a byte replayed from a partial byte order mark. */
   private void lineByte(byte b) {
     if (state == LINE_START) {
-      if (b == ':') {
-        field = COMMENT;
-        valueLength = 0;
-        state = VALUE_START;
-      } else {
-        nameLength = 0;
-        name[nameLength++] = b;
-        state = NAME;
-      }
+      startLine(b);
       return;
     }
     if (b == ':') {
@@ -233,6 +219,19 @@ final class EventParser {
       name[nameLength++] = b;
     } else {
       nameLength = name.length + 1; // longer than any known field: ignored
+    }
+  }
+
+  /** The first byte of a line that is not blank: a comment's colon or a field name's start. */
+  private void startLine(byte b) {
+    if (b == ':') {
+      field = COMMENT;
+      valueLength = 0;
+      state = VALUE_START;
+    } else {
+      nameLength = 0;
+      name[nameLength++] = b;
+      state = NAME;
     }
   }
 
