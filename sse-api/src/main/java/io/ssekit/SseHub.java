@@ -249,12 +249,13 @@ public final class SseHub implements AutoCloseable {
     if (!stream.isOpen()) {
       return stream;
     }
-    streams.add(stream);
     CompletableFuture<?>[] ready = new CompletableFuture<?>[topicSet.size()];
     int i = 0;
     for (String topic : topicSet) {
       ready[i++] = register(topic, stream);
     }
+    // Counted once registered: an event published after streamCount() counts it reaches it.
+    streams.add(stream);
     if (!stream.isOpen()) {
       // Closed while it registered: the release may have missed topics registered after it.
       release(stream);

@@ -320,14 +320,10 @@ public class SseServlet extends HttpServlet {
     listener.streamOpened(OpenResult.OK);
     connections.add(connection);
     // From here the connection owns the slot and the response: it releases both when it ends.
-    try {
-      async.addListener(connection);
-      out.setWriteListener(connection);
-    } catch (RuntimeException e) {
-      LOG.debug("stream could not open: the request is over", e);
-      connection.closeAndComplete(SseListener.CloseReason.CLIENT_GONE);
-      return;
-    }
+    // It is registered with the hub before the greeting can go out, so every event published
+    // after the client saw the stream open reaches it; until the container's first
+    // onWritePossible, what the hub offers is only queued.
+    SseListener.CloseReason failed = null;
     try {
       principal.expiresAt().ifPresent(expiresAt -> connections.expireAt(connection, expiresAt));
       hub.subscribe(topics, lastEventId, connection);
@@ -335,9 +331,19 @@ public class SseServlet extends HttpServlet {
       connection.finishWith(connections.closingFrame(ProtocolEvents.SHUTDOWN),
           SseListener.CloseReason.SHUTDOWN);
     } catch (RuntimeException e) {
-      // The connection owns the slot and the response: it releases both, once.
       LOG.warn("stream could not open", e);
-      connection.closeAndComplete(SseListener.CloseReason.ERROR);
+      failed = SseListener.CloseReason.ERROR;
+    }
+    try {
+      async.addListener(connection);
+      out.setWriteListener(connection);
+    } catch (RuntimeException e) {
+      LOG.debug("stream could not open: the request is over", e);
+      failed = SseListener.CloseReason.CLIENT_GONE;
+    }
+    if (failed != null) {
+      // The connection owns the slot and the response: it releases both, once.
+      connection.closeAndComplete(failed);
     }
   }
 

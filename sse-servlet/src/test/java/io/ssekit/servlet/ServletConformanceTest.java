@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +107,54 @@ abstract class ServletConformanceTest {
     assertTrue(client.text().startsWith(": ok\n\nid: "), client.text());
     assertTrue(client.events().isEmpty());
     assertFalse(client.lastEventId().isEmpty(), "the id line sets the last event id");
+  }
+
+  @Test
+  void anEventPublishedAsSoonAsTheClientSeesTheStreamOpenReachesIt() throws Exception {
+    // The servlet reads the principal's expiry again as it opens the stream; this principal
+    // answers that second read only once the event below is published, or after a second.
+    // Whenever the container writes the response's first bytes, the stream is registered with
+    // the hub by then: an event published once the client sees it open is never behind its
+    // start.
+    CountDownLatch published = new CountDownLatch(1);
+    AtomicInteger expiryReads = new AtomicInteger();
+    SsePrincipal slowToOpen = new SsePrincipal() {
+      @Override
+      public String name() {
+        return "slow-to-open";
+      }
+
+      @Override
+      public boolean maySubscribe(String topic) {
+        return true;
+      }
+
+      @Override
+      public boolean mayPublish(String topic) {
+        return true;
+      }
+
+      @Override
+      public Optional<Instant> expiresAt() {
+        if (expiryReads.incrementAndGet() == 2) {
+          try {
+            published.await(1, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return Optional.empty();
+      }
+    };
+    SseHub hub = start(SseServlet.builder().authenticator(
+        request -> CompletableFuture.completedFuture(AuthResult.granted(slowToOpen))));
+
+    SseClient client = connect("?topic=first");
+    publish(hub, "first", null, "right away");
+    published.countDown();
+
+    assertEquals(List.of("right away"), data(client.awaitEvents(1, WAIT)));
+    assertEquals(2, expiryReads.get());
   }
 
   @Test

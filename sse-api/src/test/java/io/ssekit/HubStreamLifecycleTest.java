@@ -1,4 +1,4 @@
-package io.ssekit.history.memory;
+package io.ssekit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -8,16 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.SseHub;
-import io.ssekit.StreamSink;
-import io.ssekit.Subscription;
-import io.ssekit.history.memory.HubCatchUpTest.CutFanout;
+import io.ssekit.HubCatchUpTest.CutFanout;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
-import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import io.ssekit.testkit.RecordingSink;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -65,14 +60,16 @@ class HubStreamLifecycleTest {
   @Test
   void closingAStreamNeverWaitsForTheFanoutAndItsSinkIsNeverEndedAfterwards() throws Exception {
     UnsubscribeHeld fanout = new UnsubscribeHeld();
-    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).fanout(fanout).build();
+    hub = SseHub.builder().history(new ListHistory()).fanout(fanout).build();
     AtomicBoolean closedByApplication = new AtomicBoolean();
     AtomicBoolean endedAfterClose = new AtomicBoolean();
-    RecordingSink full = new RecordingSink(1); // takes the start cursor, refuses the next offer
+    DecodingSink full = new DecodingSink();
+    AtomicInteger offers = new AtomicInteger();
     StreamSink sink = new StreamSink() {
       @Override
       public boolean offer(byte[] head, byte[] body) {
-        return full.offer(head, body);
+        // Takes the start cursor, refuses the next offer, as a full queue would.
+        return offers.getAndIncrement() == 0 && full.offer(head, body);
       }
 
       @Override
@@ -104,15 +101,15 @@ class HubStreamLifecycleTest {
   void aStreamWhoseCatchUpFailsNeitherKeepsOthersFromCatchingUpNorThrowsIntoTheFanout() {
     CutFanout fanout = new CutFanout();
     // Breaks the history's contract for catch-up reads of topic "a": no stage at all.
-    EventHistory broken = new Delegating(MemoryEventHistory.builder().build()) {
+    EventHistory broken = new Delegating(new ListHistory()) {
       @Override
       public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
         return after != null && topics.contains("a") ? null : super.replay(after, topics);
       }
     };
     hub = SseHub.builder().history(broken).fanout(fanout).build();
-    RecordingSink onA = new RecordingSink();
-    RecordingSink onB = new RecordingSink();
+    DecodingSink onA = new DecodingSink();
+    DecodingSink onB = new DecodingSink();
     hub.subscribe(List.of("a"), null, onA);
     hub.subscribe(List.of("b"), null, onB);
     await().atMost(WAIT).until(() -> onA.lastId() != null && onB.lastId() != null);
@@ -132,7 +129,7 @@ class HubStreamLifecycleTest {
     CutFanout fanout = new CutFanout();
     AtomicInteger catchUpReads = new AtomicInteger();
     AtomicReference<Thread> retriedOn = new AtomicReference<>();
-    EventHistory flaky = new Delegating(MemoryEventHistory.builder().build()) {
+    EventHistory flaky = new Delegating(new ListHistory()) {
       @Override
       public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
         if (after == null) {
@@ -154,7 +151,7 @@ class HubStreamLifecycleTest {
     } finally {
       building.setContextClassLoader(before);
     }
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
     await().atMost(WAIT).until(() -> sink.lastId() != null);
     fanout.cut();
@@ -171,7 +168,7 @@ class HubStreamLifecycleTest {
   @Test
   void aHistoryOutageIsLoggedOnceWhenItStartsAndOnceWhenItEndsWithTheStreamsItEnded() {
     AtomicBoolean down = new AtomicBoolean(true);
-    EventHistory outage = new Delegating(MemoryEventHistory.builder().build()) {
+    EventHistory outage = new Delegating(new ListHistory()) {
       @Override
       public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
         return down.get()
@@ -198,15 +195,15 @@ class HubStreamLifecycleTest {
     logger.addHandler(capture);
     try {
       hub = SseHub.builder().history(outage).build();
-      List<RecordingSink> sinks = new CopyOnWriteArrayList<>();
+      List<DecodingSink> sinks = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 20; i++) {
-        RecordingSink sink = new RecordingSink();
+        DecodingSink sink = new DecodingSink();
         sinks.add(sink);
         hub.subscribe(List.of("t"), null, sink);
       }
-      await().atMost(WAIT).until(() -> sinks.stream().allMatch(RecordingSink::ended));
+      await().atMost(WAIT).until(() -> sinks.stream().allMatch(DecodingSink::ended));
       down.set(false);
-      RecordingSink after = new RecordingSink();
+      DecodingSink after = new DecodingSink();
       hub.subscribe(List.of("t"), null, after);
       await().atMost(WAIT).until(() -> after.lastId() != null);
       await().atMost(WAIT).until(() -> records.size() >= 2);
@@ -227,7 +224,7 @@ class HubStreamLifecycleTest {
   void anEventOfAnEpochTheHistoryDoesNotAnswerRestartsAStreamOnceNotForever() {
     CutFanout fanout = new CutFanout();
     AtomicInteger replays = new AtomicInteger();
-    EventHistory counted = new Delegating(MemoryEventHistory.builder().build()) {
+    EventHistory counted = new Delegating(new ListHistory()) {
       @Override
       public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
         replays.incrementAndGet();
@@ -235,7 +232,7 @@ class HubStreamLifecycleTest {
       }
     };
     hub = SseHub.builder().history(counted).fanout(fanout).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
     await().atMost(WAIT).until(() -> sink.lastId() != null);
 
@@ -252,7 +249,7 @@ class HubStreamLifecycleTest {
 
   @Test
   void aStreamClosedWhileItRegistersLeavesNothingBehind() throws Exception {
-    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+    hub = SseHub.builder().history(new ListHistory()).build();
     List<String> topics = List.of("r/0", "r/1", "r/2", "r/3", "r/4", "r/5", "r/6", "r/7");
     for (int i = 0; i < 3000; i++) {
       StreamSink closedAtOnce = new StreamSink() {
@@ -276,7 +273,7 @@ class HubStreamLifecycleTest {
 
   @Test
   void aStreamClosedFromInsideItsSinkStaysClosed() {
-    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+    hub = SseHub.builder().history(new ListHistory()).build();
     List<String> offered = new CopyOnWriteArrayList<>();
     AtomicReference<Subscription> self = new AtomicReference<>();
     AtomicBoolean endedAfterClose = new AtomicBoolean();
@@ -320,20 +317,9 @@ class HubStreamLifecycleTest {
   }
 
   /** The local fanout, whose unsubscribe waits until the test releases it. */
-  private static final class UnsubscribeHeld implements Fanout {
-    final Fanout local = Fanout.local();
+  private static final class UnsubscribeHeld extends LocalFanoutForwarder {
     final CountDownLatch unsubscribing = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public void start(Listener listener) {
-      local.start(listener);
-    }
-
-    @Override
-    public CompletionStage<Void> subscribe(String topic) {
-      return local.subscribe(topic);
-    }
 
     @Override
     public CompletionStage<Void> unsubscribe(String topic) {
@@ -343,17 +329,7 @@ class HubStreamLifecycleTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return local.unsubscribe(topic);
-    }
-
-    @Override
-    public CompletionStage<Void> publish(StoredEvent event) {
-      return local.publish(event);
-    }
-
-    @Override
-    public void close() {
-      local.close();
+      return super.unsubscribe(topic);
     }
   }
 

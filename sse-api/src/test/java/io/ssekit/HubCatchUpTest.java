@@ -1,19 +1,14 @@
-package io.ssekit.history.memory;
+package io.ssekit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.ssekit.SseHub;
-import io.ssekit.StreamSink;
-import io.ssekit.Subscription;
+import io.ssekit.DecodingSink.Frame;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
-import io.ssekit.spi.Fanout;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import io.ssekit.testkit.RecordingSink.Frame;
-import io.ssekit.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,30 +31,12 @@ class HubCatchUpTest {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   /** Delivers in process, except while cut off. */
-  static final class CutFanout implements Fanout {
-    private final Fanout local = Fanout.local();
-    private volatile Listener listener;
+  static final class CutFanout extends LocalFanoutForwarder {
     private volatile boolean cut;
 
     @Override
-    public void start(Listener value) {
-      listener = value;
-      local.start(value);
-    }
-
-    @Override
-    public CompletionStage<Void> subscribe(String topic) {
-      return local.subscribe(topic);
-    }
-
-    @Override
-    public CompletionStage<Void> unsubscribe(String topic) {
-      return local.unsubscribe(topic);
-    }
-
-    @Override
     public CompletionStage<Void> publish(StoredEvent event) {
-      return cut ? CompletableFuture.completedFuture(null) : local.publish(event);
+      return cut ? CompletableFuture.completedFuture(null) : super.publish(event);
     }
 
     void cut() {
@@ -74,68 +52,36 @@ class HubCatchUpTest {
       cut = false;
       listener.onMissed(topics);
     }
-
-    @Override
-    public void close() {
-      local.close();
-    }
   }
 
   /**
-   * A history that can lose everything at once, as a Redis restarted without persistence, and
-   * whose replays can be held back; a held replay answers from the history it was asked of.
+   * A history whose replays can be held back, as a slow store's would be (a held replay answers
+   * from the history it was asked of); that can lose everything at once, as a Redis restarted
+   * without persistence; and whose next replay answer can be set, as a store that went back to
+   * older data would answer.
    */
-  static final class LosableHistory implements EventHistory {
-    private volatile MemoryEventHistory current = MemoryEventHistory.builder().build();
-    private final java.util.concurrent.atomic.AtomicInteger replaysAsked =
-        new java.util.concurrent.atomic.AtomicInteger();
-    private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
-
-    void lose() {
-      current = MemoryEventHistory.builder().build();
-    }
-
-    void hold() {
-      gate = new CompletableFuture<>();
-    }
-
-    void release() {
-      gate.complete(null);
-    }
-
-    @Override
-    public CompletionStage<StoredEvent> append(String topic, String name, String data) {
-      return current.append(topic, name, data);
-    }
-
-    int replaysAsked() {
-      return replaysAsked.get();
-    }
-
-    @Override
-    public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
-      replaysAsked.incrementAndGet();
-      MemoryEventHistory asked = current;
-      return gate.thenCompose(open -> asked.replay(after, topics));
-    }
-
-    @Override
-    public void close() {
-      current.close();
-    }
-  }
-
-  /** A history whose replays can be held back, as a slow store's would be. */
-  static final class GatedHistory implements EventHistory {
-    private final MemoryEventHistory inner;
+  static final class HeldHistory implements EventHistory {
+    private final int keepPerTopic;
+    private final AtomicInteger replaysAsked = new AtomicInteger();
+    private volatile ListHistory current;
     private volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
     private volatile Replay nextAnswer;
 
-    GatedHistory(int maxEventsPerTopic) {
-      inner = MemoryEventHistory.builder().maxEventsPerTopic(maxEventsPerTopic).build();
+    /** A history that keeps every event. */
+    HeldHistory() {
+      this(Integer.MAX_VALUE);
     }
 
-    /** The next replay answers {@code answer}, as a store that went back to older data would. */
+    HeldHistory(int keepPerTopic) {
+      this.keepPerTopic = keepPerTopic;
+      this.current = new ListHistory(keepPerTopic);
+    }
+
+    void lose() {
+      current = new ListHistory(keepPerTopic);
+    }
+
+    /** The next replay answers {@code answer}. */
     void answerNextReplay(Replay answer) {
       nextAnswer = answer;
     }
@@ -148,22 +94,30 @@ class HubCatchUpTest {
       gate.complete(null);
     }
 
+    int replaysAsked() {
+      return replaysAsked.get();
+    }
+
     @Override
     public CompletionStage<StoredEvent> append(String topic, String name, String data) {
-      return inner.append(topic, name, data);
+      return current.append(topic, name, data);
     }
 
     @Override
     public CompletionStage<Replay> replay(Cursor after, Set<String> topics) {
+      replaysAsked.incrementAndGet();
       Replay answer = nextAnswer;
       nextAnswer = null;
-      return answer != null ? CompletableFuture.completedFuture(answer)
-          : gate.thenCompose(open -> inner.replay(after, topics));
+      if (answer != null) {
+        return CompletableFuture.completedFuture(answer);
+      }
+      ListHistory asked = current;
+      return gate.thenCompose(open -> asked.replay(after, topics));
     }
 
     @Override
     public void close() {
-      inner.close();
+      current.close();
     }
   }
 
@@ -174,9 +128,8 @@ class HubCatchUpTest {
     hub.close();
   }
 
-  SseHub open(int maxEventsPerTopic, CutFanout fanout) {
-    hub = SseHub.builder().history(MemoryEventHistory.builder()
-        .maxEventsPerTopic(maxEventsPerTopic).build()).fanout(fanout).build();
+  SseHub open(int keepPerTopic, CutFanout fanout) {
+    hub = SseHub.builder().history(new ListHistory(keepPerTopic)).fanout(fanout).build();
     return hub;
   }
 
@@ -188,7 +141,7 @@ class HubCatchUpTest {
   void anOpenStreamGetsWhatTheFanoutMissedThenLiveEventsOnce() {
     CutFanout fanout = new CutFanout();
     SseHub hub = open(100, fanout);
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
     publish(hub, "a", "a1");
     await().atMost(WAIT).until(() -> sink.data().equals(List.of("a1")));
@@ -211,9 +164,9 @@ class HubCatchUpTest {
   @Test
   void afterTheHistoryLostEverythingAnOpenStreamIsResetInPlaceAndGoesOn() {
     CutFanout fanout = new CutFanout();
-    LosableHistory history = new LosableHistory();
+    HeldHistory history = new HeldHistory();
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
     publish(hub, "a", "old");
     await().atMost(WAIT).until(() -> sink.data().equals(List.of("old")));
@@ -261,11 +214,12 @@ class HubCatchUpTest {
 
   private void restartInsideABacklog(int count, int pad) {
     CutFanout fanout = new CutFanout();
-    LosableHistory history = new LosableHistory();
+    HeldHistory history = new HeldHistory();
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = RecordingSink.queued(4 * 1024);
+    QueuedClient slow = new QueuedClient(4 * 1024);
+    DecodingSink sink = slow.client();
     history.hold();
-    hub.subscribe(List.of("a"), null, sink);
+    hub.subscribe(List.of("a"), null, slow);
     // The stream's start is read from the history as it was, before it loses everything.
     await().atMost(WAIT).until(() -> history.replaysAsked() > 0);
     List<String> expected = new ArrayList<>();
@@ -281,13 +235,13 @@ class HubCatchUpTest {
     // The old events waited for the replay: they go out a piece at a time as the client reads;
     // the one of the new history behind them restarts the stream, which goes on there.
     await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
-      sink.deliverQueued();
+      slow.read();
       return sink.data().contains("new 1") || sink.ended();
     });
     publish(hub, "a", "new 2");
     expected.add("new 2");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(1)).until(() -> {
-      sink.deliverQueued();
+      slow.read();
       return sink.data().contains("new 2") || sink.ended();
     });
 
@@ -301,16 +255,15 @@ class HubCatchUpTest {
 
   @Test
   void aSinkWithOneByteOfCreditGetsALongReplayOneEventPerRead() throws Exception {
-    hub = SseHub.builder().history(MemoryEventHistory.builder().maxEventsPerTopic(20_000).build())
-        .build();
-    RecordingSink first = new RecordingSink();
+    hub = SseHub.builder().history(new ListHistory()).build();
+    DecodingSink first = new DecodingSink();
     Subscription before = hub.subscribe(List.of("t"), null, first);
     await().atMost(WAIT).until(() -> first.lastId() != null);
     before.close();
     for (int i = 0; i < 20_000; i++) {
       publish(hub, "t", Integer.toString(i));
     }
-    RecordingSink inner = new RecordingSink();
+    DecodingSink inner = new DecodingSink();
     ExecutorService reader = Executors.newSingleThreadExecutor();
     try {
       StreamSink stingy = new StreamSink() {
@@ -350,7 +303,7 @@ class HubCatchUpTest {
   void whatTheHistoryNoLongerHoldsIsAnsweredWithSseResetOnTheOpenStream() {
     CutFanout fanout = new CutFanout();
     SseHub hub = open(2, fanout);
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
     publish(hub, "t", "e1");
     await().atMost(WAIT).until(() -> sink.data().equals(List.of("e1")));
@@ -375,9 +328,9 @@ class HubCatchUpTest {
   @Test
   void aTopicMissedWhileAnotherCatchesUpGetsItsGapFilledBeforeItsLiveEvents() {
     CutFanout fanout = new CutFanout();
-    GatedHistory history = new GatedHistory(100);
+    HeldHistory history = new HeldHistory(100);
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), null, sink);
     publish(hub, "a", "a1");
     publish(hub, "b", "b1");
@@ -403,9 +356,9 @@ class HubCatchUpTest {
   @Test
   void afterAGapTheStreamGoesOnFromWhereTheHistorySaysEvenBelowWhereItWas() {
     CutFanout fanout = new CutFanout();
-    GatedHistory history = new GatedHistory(100);
+    HeldHistory history = new HeldHistory(100);
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
     publish(hub, "t", "e1");
     publish(hub, "t", "e2");
@@ -428,9 +381,9 @@ class HubCatchUpTest {
   @Test
   void aGapOnOneTopicDoesNotLoseTheFirstLiveEventOfANewOne() {
     CutFanout fanout = new CutFanout();
-    GatedHistory history = new GatedHistory(2);
+    HeldHistory history = new HeldHistory(2);
     hub = SseHub.builder().history(history).fanout(fanout).build();
-    RecordingSink before = new RecordingSink();
+    DecodingSink before = new DecodingSink();
     hub.subscribe(List.of("a"), null, before);
     publish(hub, "a", "a1");
     await().atMost(WAIT).until(() -> before.data().size() == 1);
@@ -440,7 +393,7 @@ class HubCatchUpTest {
     }
 
     history.hold(); // the replay is read late ...
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("a", "b"), idAfterA1, sink);
     publish(hub, "b", "b1"); // ... after b1, published once subscribe returned
     history.release();
@@ -455,13 +408,13 @@ class HubCatchUpTest {
 
   @Test
   void aHistoryAnswerTheStreamCannotUseEndsItInsteadOfLeavingItWaiting() {
-    GatedHistory history = new GatedHistory(100);
+    HeldHistory history = new HeldHistory(100);
     hub = SseHub.builder().history(history).fanout(new CutFanout()).build();
     String epoch = history.replay(null, Set.of("t")).toCompletableFuture().join().start().epoch();
     // A start cursor without the requested topic: nothing the stream could resume from.
     history.answerNextReplay(new Replay(Cursor.of(epoch, Map.of("other", 1L)),
         List.of(), Set.of()));
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t"), null, sink);
 
     await().atMost(WAIT).until(sink::ended);

@@ -1,17 +1,15 @@
-package io.ssekit.history.memory;
+package io.ssekit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ssekit.SseHub;
+import io.ssekit.DecodingSink.Frame;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
-import io.ssekit.testkit.RecordingSink.Frame;
-import io.ssekit.testkit.RecordingSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -39,8 +37,8 @@ class PublishPaceTest {
 
   @Test
   void whileThePaceIsBehindNewPublishesWaitInOrderAndGoOnWhenItCatchesUp() throws Exception {
-    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
-    RecordingSink sink = new RecordingSink();
+    hub = SseHub.builder().history(new ListHistory()).build();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("t", "u"), null, sink);
     CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     hub.pacedBy(() -> caughtUp.isDone() ? null : caughtUp);
@@ -61,7 +59,7 @@ class PublishPaceTest {
 
   @Test
   void removingAPaceLetsThePublishesThatWaitedForItGoOn() throws Exception {
-    hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
+    hub = SseHub.builder().history(new ListHistory()).build();
     CompletableFuture<Void> never = new CompletableFuture<>();
     AutoCloseable pace = hub.pacedBy(() -> never);
     CompletableFuture<String> held = hub.publish("t", "a").toCompletableFuture();
@@ -74,7 +72,7 @@ class PublishPaceTest {
   void aTopicWaitingForItsHistoryNeverHoldsAnotherTopicBack() throws Exception {
     HeldAppends history = new HeldAppends("slow");
     hub = SseHub.builder().history(history).build();
-    RecordingSink sink = new RecordingSink();
+    DecodingSink sink = new DecodingSink();
     hub.subscribe(List.of("fast"), null, sink);
 
     CompletableFuture<String> slow = hub.publish("slow", "s").toCompletableFuture();
@@ -96,9 +94,9 @@ class PublishPaceTest {
     return frames.stream().map(Frame::data).toList();
   }
 
-  /** A memory history whose appends of one topic wait until released. */
+  /** A history whose appends of one topic wait until released. */
   private static final class HeldAppends implements EventHistory {
-    private final MemoryEventHistory memory = MemoryEventHistory.builder().build();
+    private final ListHistory memory = new ListHistory();
     private final String heldTopic;
     private final CompletableFuture<Void> gate = new CompletableFuture<>();
 
