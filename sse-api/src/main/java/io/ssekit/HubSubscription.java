@@ -246,7 +246,8 @@ final class HubSubscription implements Subscription {
     reading = kind;
     readFrom = from;
     Set<String> which = from == null || kind == Read.START ? topicSet : from.topics();
-    return () -> hub.replay(from, which).whenComplete((replay, failure) ->
+    return () -> (kind == Read.START ? hub.startReplay(from, which) : hub.replay(from, which))
+        .whenComplete((replay, failure) ->
         hub.execute(() -> answered(kind, replay, failure)));
   }
 

@@ -70,6 +70,7 @@ public final class SseHub implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_EVENTS = 10_000;
 
   private static final System.Logger LOG = System.getLogger(SseHub.class.getName());
+  private static final CompletableFuture<Void> PUBLISHED = CompletableFuture.completedFuture(null);
   private static final AtomicInteger NUMBERS = new AtomicInteger();
 
   private final EventHistory history;
@@ -466,6 +467,24 @@ public final class SseHub implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * The history's replay for a stream that starts, handed on once every publish of {@code
+   * topicSet} submitted on this hub before the answer came has gone through the fanout. A
+   * publish the answer counts in a topic's head has then reached this stream live, so the
+   * stream starts just before it; without the wait, its live delivery could come after the
+   * stream took the head as its start, and be skipped.
+   */
+  CompletionStage<Replay> startReplay(Cursor after, Set<String> topicSet) {
+    return replay(after, topicSet).thenCompose(answer -> {
+      CompletableFuture<?>[] published = new CompletableFuture<?>[topicSet.size()];
+      int i = 0;
+      for (String topic : topicSet) {
+        published[i++] = lanes.submit(topic, () -> PUBLISHED).toCompletableFuture();
+      }
+      return CompletableFuture.allOf(published).thenApply(done -> answer);
+    });
   }
 
   /** What listens to this hub; {@link SseListener#NONE} when nothing does. */

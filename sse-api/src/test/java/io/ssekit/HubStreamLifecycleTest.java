@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -95,6 +96,21 @@ class HubStreamLifecycleTest {
     await().atMost(WAIT).until(full::ended);
     Thread.sleep(100); // an end that came late would come now
     assertFalse(endedAfterClose.get(), "end() after the application's close()");
+  }
+
+  @Test
+  void aFreshStreamGetsAnEventAppendedBeforeItsStartWasReadButDeliveredAfter() {
+    StartsDuringPublish fanout = new StartsDuringPublish();
+    hub = SseHub.builder().history(new ListHistory()).fanout(fanout).build();
+    DecodingSink sink = new DecodingSink();
+    hub.subscribe(List.of("t"), null, sink);
+
+    // The history has the event, and the stream reads its start, before the fanout delivers it.
+    hub.publish("t", "1").toCompletableFuture().join();
+
+    await().atMost(WAIT).until(() -> sink.data().equals(List.of("1")));
+    assertEquals(Cursor.parse(sink.frames().get(0).id()).orElseThrow().position("t").getAsLong(),
+        0, "the stream starts before the event it was published after");
   }
 
   @Test
@@ -330,6 +346,27 @@ class HubStreamLifecycleTest {
         Thread.currentThread().interrupt();
       }
       return super.unsubscribe(topic);
+    }
+  }
+
+  /**
+   * The local fanout, whose subscribe completes only with the first publish, after the history
+   * appended that event: the stream then reads where it starts, and the publish takes a moment
+   * before it delivers, time enough for the hub to take that answer.
+   */
+  private static final class StartsDuringPublish extends LocalFanoutForwarder {
+    private final CompletableFuture<Void> firstPublish = new CompletableFuture<>();
+
+    @Override
+    public CompletionStage<Void> subscribe(String topic) {
+      return firstPublish.thenCompose(appended -> super.subscribe(topic));
+    }
+
+    @Override
+    public CompletionStage<Void> publish(StoredEvent event) {
+      firstPublish.complete(null);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      return super.publish(event);
     }
   }
 
