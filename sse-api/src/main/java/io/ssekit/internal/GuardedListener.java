@@ -133,6 +133,15 @@ public final class GuardedListener implements SseListener {
   }
 
   @Override
+  public void ticketRedeemed() {
+    try {
+      delegate.ticketRedeemed();
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  @Override
   public void attach(Source source) {
     try {
       delegate.attach(source);

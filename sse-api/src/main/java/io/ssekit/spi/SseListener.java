@@ -92,6 +92,14 @@ public interface SseListener {
   default void ticket(boolean issued) {}
 
   /**
+   * A stream request was granted for a stream ticket: the ticket was redeemed and cannot be used
+   * again, whether or not the stream then opens (its topics may be outside the ticket's). Called
+   * on a container thread. A ticket refused at redemption (forged, expired, used already) is an
+   * {@link #authRefused} {@code 401}, not this.
+   */
+  default void ticketRedeemed() {}
+
+  /**
    * Numbers to read when they are asked for (gauges): a servlet attaches its streams when it
    * starts and detaches them when it stops. Several may be attached at once.
    */

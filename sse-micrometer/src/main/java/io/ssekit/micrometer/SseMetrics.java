@@ -130,7 +130,11 @@ public final class SseMetrics implements SseListener, MeterBinder {
   /** Counter: requests refused for their credentials, tag {@code status} ({@code 401}, {@code 403}...). */
   public static final String AUTH_REFUSALS = "ssekit.auth.refusals";
 
-  /** Counter: stream tickets, tag {@code result}: {@code issued}, {@code refused}. */
+  /**
+   * Counter: stream tickets, tag {@code result}: {@code issued}, {@code refused} (a request for
+   * one refused), {@code redeemed} (a stream request granted for one; a ticket refused at
+   * redemption counts in {@value #AUTH_REFUSALS}).
+   */
   public static final String TICKETS = "ssekit.tickets";
 
   private final Tags tags;
@@ -258,6 +262,14 @@ public final class SseMetrics implements SseListener, MeterBinder {
   }
 
   @Override
+  public void ticketRedeemed() {
+    Meters m = meters;
+    if (m != null) {
+      m.ticketsRedeemed.increment();
+    }
+  }
+
+  @Override
   public void attach(Source source) {
     sources.add(Objects.requireNonNull(source, "source"));
   }
@@ -290,6 +302,7 @@ public final class SseMetrics implements SseListener, MeterBinder {
     final ConcurrentHashMap<Integer, Counter> refusals = new ConcurrentHashMap<>();
     final Counter ticketsIssued;
     final Counter ticketsRefused;
+    final Counter ticketsRedeemed;
 
     Meters(MeterRegistry registry, Tags tags, List<Source> sources) {
       this.registry = registry;
@@ -335,10 +348,14 @@ public final class SseMetrics implements SseListener, MeterBinder {
             .description("failed operations of the " + operation.component()).tags(tags)
             .tag("operation", operation.operation()).register(registry);
       }
-      ticketsIssued = Counter.builder(TICKETS).description("stream tickets").tags(tags)
-          .tag("result", "issued").register(registry);
-      ticketsRefused = Counter.builder(TICKETS).description("stream tickets").tags(tags)
-          .tag("result", "refused").register(registry);
+      ticketsIssued = ticketCounter(registry, tags, "issued");
+      ticketsRefused = ticketCounter(registry, tags, "refused");
+      ticketsRedeemed = ticketCounter(registry, tags, "redeemed");
+    }
+
+    private static Counter ticketCounter(MeterRegistry registry, Tags tags, String result) {
+      return Counter.builder(TICKETS).description("stream tickets").tags(tags)
+          .tag("result", result).register(registry);
     }
 
     private static <E extends Enum<E>> Counter[] counters(MeterRegistry registry, String name,

@@ -65,6 +65,9 @@ class SseMetricsTest {
     }
     assertEquals(0, counter(SseMetrics.HISTORY_ERRORS, "operation", "append"));
     assertEquals(0, counter(SseMetrics.FANOUT_ERRORS, "operation", "unsubscribe"));
+    for (String result : new String[] {"issued", "refused", "redeemed"}) {
+      assertEquals(0, counter(SseMetrics.TICKETS, "result", result));
+    }
     assertEquals("bytes", registry.get(SseMetrics.SOCKET_WRITTEN).counter().getId().getBaseUnit());
     assertEquals("bytes", registry.get(SseMetrics.STREAMS_QUEUED).gauge().getId().getBaseUnit());
   }
@@ -95,6 +98,8 @@ class SseMetricsTest {
     metrics.authRefused(403);
     metrics.ticket(true);
     metrics.ticket(false);
+    metrics.ticketRedeemed();
+    metrics.ticketRedeemed();
 
     assertEquals(2, counter(SseMetrics.STREAMS_OPENED, "result", "ok"));
     assertEquals(1, counter(SseMetrics.STREAMS_OPENED, "result", "busy"));
@@ -119,6 +124,7 @@ class SseMetricsTest {
     assertEquals(1, counter(SseMetrics.AUTH_REFUSALS, "status", "403"));
     assertEquals(1, counter(SseMetrics.TICKETS, "result", "issued"));
     assertEquals(1, counter(SseMetrics.TICKETS, "result", "refused"));
+    assertEquals(2, counter(SseMetrics.TICKETS, "result", "redeemed"));
   }
 
   @Test

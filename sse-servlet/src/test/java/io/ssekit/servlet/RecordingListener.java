@@ -81,6 +81,11 @@ final class RecordingListener implements SseListener {
   }
 
   @Override
+  public void ticketRedeemed() {
+    add("ticket.redeemed", 1);
+  }
+
+  @Override
   public void attach(Source source) {
     sources.add(source);
   }
