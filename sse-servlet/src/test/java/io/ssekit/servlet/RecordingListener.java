@@ -29,8 +29,20 @@ final class RecordingListener implements SseListener {
   }
 
   @Override
+  public void published(String topic, PublishResult result, long nanos) {
+    add("published." + result.tag() + "." + topic, 1);
+    published(result, nanos);
+  }
+
+  @Override
   public void delivered() {
     add("delivered", 1);
+  }
+
+  @Override
+  public void delivered(String topic) {
+    add("delivered." + topic, 1);
+    delivered();
   }
 
   @Override
