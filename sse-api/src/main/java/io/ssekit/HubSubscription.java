@@ -485,7 +485,7 @@ final class HubSubscription implements Subscription {
       taken = sink.offer(id, bytes.body(), bytes.publishedNanos());
     }
     if (taken) {
-      listener.delivered();
+      listener.delivered(event.topic());
     }
     return taken && state != State.CLOSED;
   }

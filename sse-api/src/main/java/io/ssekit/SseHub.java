@@ -164,7 +164,7 @@ public final class SseHub implements AutoCloseable {
       }
       requireOpen();
     } catch (RuntimeException e) {
-      listener.published(PublishResult.REJECTED, 0);
+      listener.published(topic, PublishResult.REJECTED, 0);
       throw e;
     }
     if (!listening) {
@@ -176,7 +176,7 @@ public final class SseHub implements AutoCloseable {
         () -> reported(history.append(topic, name, data), Operation.HISTORY_APPEND)
             .thenCompose(stored -> reported(fanoutOf(stored, accepted), Operation.FANOUT_PUBLISH)
                 .thenApply(done -> stored.id()))));
-    return published.whenComplete((id, failure) -> listener.published(
+    return published.whenComplete((id, failure) -> listener.published(topic,
         failure == null ? PublishResult.OK : PublishResult.FAILED, System.nanoTime() - accepted));
   }
 

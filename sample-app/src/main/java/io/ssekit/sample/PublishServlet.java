@@ -7,6 +7,7 @@ import io.ssekit.servlet.Problems;
 import io.ssekit.servlet.ServletAuthRequest;
 import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.Authenticator;
+import io.ssekit.spi.SseListener;
 import io.ssekit.spi.SsePrincipal;
 import io.ssekit.spi.Topics;
 import jakarta.servlet.AsyncContext;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Invalid JSON or fields answer {@code 400}, a body over the size limit {@code 413}, both as
  * problem details. The authenticator decides first ({@code 401} with {@code WWW-Authenticate});
- * a principal that may not publish to the topic gets {@code 403}.
+ * a principal that may not publish to the topic gets {@code 403}. Both refusals are reported to
+ * the listener ({@link SseListener#authRefused}), as the stream's are.
  */
 final class PublishServlet extends JsonServlet {
   private static final Logger LOG = LoggerFactory.getLogger(PublishServlet.class);
@@ -50,13 +52,16 @@ final class PublishServlet extends JsonServlet {
 
   private final SseHub hub;
   private final Authenticator authenticator;
+  private final SseListener listener;
   private final Mode mode;
   private final int maxBodyBytes;
 
-  PublishServlet(SseHub hub, Authenticator authenticator, Mode mode, int maxBodyBytes) {
+  PublishServlet(SseHub hub, Authenticator authenticator, SseListener listener, Mode mode,
+      int maxBodyBytes) {
     super(Set.of("POST"));
     this.hub = hub;
     this.authenticator = authenticator;
+    this.listener = listener;
     this.mode = mode;
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -67,6 +72,7 @@ final class PublishServlet extends JsonServlet {
     AuthResult decision = authenticator.authenticate(ServletAuthRequest.of(request))
         .toCompletableFuture().join();
     if (decision instanceof AuthResult.Denied denied) {
+      listener.authRefused(denied.status());
       dropRestOfBody(request, response);
       Problems.deny(response, denied);
       return;
@@ -98,6 +104,7 @@ final class PublishServlet extends JsonServlet {
       return;
     }
     if (!principal.mayPublish(event.topic)) {
+      listener.authRefused(403);
       JsonResponses.problem(response, 403, "forbidden", "Forbidden",
           "not allowed to publish to topic '" + event.topic + "'");
       return;

@@ -171,10 +171,12 @@ public final class SampleApp implements AutoCloseable {
     stream.setInitOrder(1);
     context.addServlet(stream, "/events");
     context.addServlet(new ServletHolder("send",
-        new PublishServlet(hub, authenticator, PublishServlet.Mode.SEND, MAX_BODY_BYTES)),
+        new PublishServlet(hub, authenticator, listener, PublishServlet.Mode.SEND,
+            MAX_BODY_BYTES)),
         "/send");
     context.addServlet(new ServletHolder("publish",
-        new PublishServlet(hub, authenticator, PublishServlet.Mode.PUBLISH, MAX_BODY_BYTES)),
+        new PublishServlet(hub, authenticator, listener, PublishServlet.Mode.PUBLISH,
+            MAX_BODY_BYTES)),
         "/publish");
     jwt.ifPresent(tokens -> context.addServlet(new ServletHolder("tickets",
         new TicketServlet(tokens, listener)), "/auth/ticket"));

@@ -151,6 +151,9 @@ class SampleAuthTest {
     assertEquals(200, post("/send", writer, "{\"title\":\"x\"}").statusCode());
     assertEquals("hall 2", alerts.awaitEvent("fire", WAIT).data());
     assertEquals(1, alerts.events().size(), "refused publishes sent nothing");
+    Scrape scrape = Scrape.of(http, uri("/metrics"));
+    assertEquals(1, scrape.value("ssekit_auth_refusals_total{status=\"401\"}"), scrape.text);
+    assertEquals(3, scrape.value("ssekit_auth_refusals_total{status=\"403\"}"), scrape.text);
   }
 
   @Test
@@ -174,6 +177,14 @@ class SampleAuthTest {
     String other = json(post("/auth/ticket?topic=news/a", reader, "")).get("ticket").asText();
     assertEquals(403, get("/events?topic=news/b&token=" + other, Map.of()).statusCode(),
         "bound to the topic it was bought for");
+
+    Scrape scrape = Scrape.of(http, uri("/metrics"));
+    assertEquals(2, scrape.value("ssekit_tickets_total{result=\"issued\"}"), scrape.text);
+    assertEquals(2, scrape.value("ssekit_tickets_total{result=\"redeemed\"}"),
+        "the second was used up by the refused stream: " + scrape.text);
+    assertEquals(3, scrape.value("ssekit_auth_refusals_total{status=\"401\"}"),
+        "as a header, on a publish, used up: " + scrape.text);
+    assertEquals(1, scrape.value("ssekit_auth_refusals_total{status=\"403\"}"), scrape.text);
   }
 
   @Test

@@ -43,6 +43,24 @@ public final class GuardedListener implements SseListener {
   }
 
   @Override
+  public void published(String topic, PublishResult result, long nanos) {
+    try {
+      delegate.published(topic, result, nanos);
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  @Override
+  public void delivered(String topic) {
+    try {
+      delegate.delivered(topic);
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  @Override
   public void delivered() {
     try {
       delegate.delivered();
@@ -127,6 +145,15 @@ public final class GuardedListener implements SseListener {
   public void ticket(boolean issued) {
     try {
       delegate.ticket(issued);
+    } catch (RuntimeException e) {
+      failed(e);
+    }
+  }
+
+  @Override
+  public void ticketRedeemed() {
+    try {
+      delegate.ticketRedeemed();
     } catch (RuntimeException e) {
       failed(e);
     }

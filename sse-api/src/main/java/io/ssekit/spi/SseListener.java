@@ -38,8 +38,28 @@ public interface SseListener {
    */
   default void published(PublishResult result, long nanos) {}
 
+  /**
+   * A publish to {@code topic} ended: what the hub calls, with the topic, for a listener that
+   * counts by topic. By default {@link #published(PublishResult, long)}.
+   *
+   * @param topic the topic as the publisher gave it: valid unless {@code result} is {@link
+   *     PublishResult#REJECTED}, when it may be invalid or {@code null}
+   */
+  default void published(String topic, PublishResult result, long nanos) {
+    published(result, nanos);
+  }
+
   /** One event was queued to one stream, live or replayed. <em>Under a lock.</em> */
   default void delivered() {}
+
+  /**
+   * One event of {@code topic} (never {@code null}) was queued to one stream: what the hub calls,
+   * with the topic, for a listener that counts by topic. By default {@link #delivered()}.
+   * <em>Under a lock</em>, once per event and stream: keep it as cheap as {@link #delivered()}.
+   */
+  default void delivered(String topic) {
+    delivered();
+  }
 
   /**
    * A stream that gave a {@code Last-Event-ID} got the history's answer. <em>Under a lock.</em>
@@ -90,6 +110,14 @@ public interface SseListener {
 
   /** A stream ticket was issued, or a request for one refused. */
   default void ticket(boolean issued) {}
+
+  /**
+   * A stream request was granted for a stream ticket: the ticket was redeemed and cannot be used
+   * again, whether or not the stream then opens (its topics may be outside the ticket's). Called
+   * on a container thread. A ticket refused at redemption (forged, expired, used already) is an
+   * {@link #authRefused} {@code 401}, not this.
+   */
+  default void ticketRedeemed() {}
 
   /**
    * Numbers to read when they are asked for (gauges): a servlet attaches its streams when it

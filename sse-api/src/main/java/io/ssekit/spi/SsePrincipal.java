@@ -46,4 +46,13 @@ public interface SsePrincipal {
   default Optional<Instant> expiresAt() {
     return Optional.empty();
   }
+
+  /**
+   * Whether the request was granted for a single-use stream ticket (which the authenticator
+   * redeemed), rather than for credentials that can be used again. A servlet reports each stream
+   * request granted for a ticket to its {@link SseListener#ticketRedeemed}. False by default.
+   */
+  default boolean fromTicket() {
+    return false;
+  }
 }

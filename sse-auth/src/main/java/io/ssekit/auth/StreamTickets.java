@@ -184,7 +184,7 @@ public final class StreamTickets {
       }
       return AuthResult.granted(new JwtPrincipal(claims.getSubject(),
           JwtAuthenticator.patterns(claims, "subscribe"), TopicPatterns.NONE,
-          Instant.ofEpochSecond(seconds.longValue())));
+          Instant.ofEpochSecond(seconds.longValue()), true));
     } catch (ParseException | IllegalArgumentException e) {
       return AuthResult.unauthenticated(JwtAuthenticator.INVALID,
           "the ticket's claims are malformed: " + e.getMessage());

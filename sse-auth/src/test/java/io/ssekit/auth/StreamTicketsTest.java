@@ -50,6 +50,8 @@ class StreamTicketsTest {
     assertFalse(streamer.maySubscribe("news/sport"), "bound to the topics it was issued for");
     assertFalse(streamer.mayPublish("alerts"), "subscribe-only, although alice may publish");
     assertEquals(alice.expires(), streamer.expires(), "the stream lives as long as the token");
+    assertTrue(streamer.fromTicket());
+    assertFalse(alice.fromTicket(), "a token's principal is not a ticket's");
     assertInvalid(decide(auth, Request.streamWithQueryToken(ticket.value())), ticket.value(),
         "used twice");
     AuthResult.Denied reuse = (AuthResult.Denied) decide(auth,

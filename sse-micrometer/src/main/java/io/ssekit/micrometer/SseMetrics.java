@@ -33,7 +33,16 @@ import java.util.function.ToLongFunction;
  * lowercase, in base units (seconds, bytes), as Micrometer's conventions want, and each
  * registry renders them its own way (Prometheus: {@code ssekit_delivery_lag_seconds_bucket}).
  * Every tagged counter is registered with all its tag values at once, so each appears at 0.
- * There is no tag per topic: topics are unbounded, and so would the series be.
+ *
+ * <p><b>Topics.</b> There is no tag per topic by default: topics are unbounded, and so would the
+ * series be. {@link Builder#topicPrefixTag} adds the tag {@value #TOPIC_PREFIX_TAG} to {@value
+ * #EVENTS_PUBLISHED}, {@value #PUBLISH_DURATION} and {@value #EVENTS_DELIVERED}: the part of the
+ * topic before a separator ({@code news} for {@code news/eu} with {@code '/'}), at most {@link
+ * Builder#maxTopicTagValues} distinct values, each registered at its first event. The topics of
+ * further values, those that start with the separator, and rejected publishes (whose topic may
+ * be invalid) count under one more value, {@value #OTHER_TOPICS}, registered at once. The
+ * {@value #DELIVERY_LAG} and socket meters have no such tag: a socket write carries the events of
+ * every topic of its stream. With the tag, each delivery costs a map lookup more.
  *
  * <p>Reports that come before {@link #bindTo} are dropped. One instance binds to one registry;
  * to report to several, bind it to a {@code CompositeMeterRegistry}. Give one instance to the hub
@@ -130,10 +139,28 @@ public final class SseMetrics implements SseListener, MeterBinder {
   /** Counter: requests refused for their credentials, tag {@code status} ({@code 401}, {@code 403}...). */
   public static final String AUTH_REFUSALS = "ssekit.auth.refusals";
 
-  /** Counter: stream tickets, tag {@code result}: {@code issued}, {@code refused}. */
+  /**
+   * Counter: stream tickets, tag {@code result}: {@code issued}, {@code refused} (a request for
+   * one refused), {@code redeemed} (a stream request granted for one; a ticket refused at
+   * redemption counts in {@value #AUTH_REFUSALS}).
+   */
   public static final String TICKETS = "ssekit.tickets";
 
+  /**
+   * The tag {@link Builder#topicPrefixTag} adds to the meters of events: the part of the topic
+   * before the separator.
+   */
+  public static final String TOPIC_PREFIX_TAG = "topic.prefix";
+
+  /** The value of {@value #TOPIC_PREFIX_TAG} for the topics beyond the cap on distinct values. */
+  public static final String OTHER_TOPICS = "other";
+
+  /** Topics whose tag value is remembered, so that the usual ones cost a lookup and no copy. */
+  private static final int REMEMBERED_TOPICS = 10_000;
+
   private final Tags tags;
+  private final char topicSeparator;
+  private final int maxTopicTagValues;
   private final List<Source> sources = new CopyOnWriteArrayList<>();
   private volatile Meters meters;
 
@@ -144,7 +171,18 @@ public final class SseMetrics implements SseListener, MeterBinder {
 
   /** Meters with {@code tags} on each (for example the servlet's name, where there are several). */
   public SseMetrics(Iterable<Tag> tags) {
-    this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+    this(builder().tags(tags));
+  }
+
+  private SseMetrics(Builder builder) {
+    this.tags = builder.tags;
+    this.topicSeparator = builder.topicSeparator;
+    this.maxTopicTagValues = builder.maxTopicTagValues;
+  }
+
+  /** A builder of meters without common tags or topic tag. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -159,25 +197,40 @@ public final class SseMetrics implements SseListener, MeterBinder {
       throw new IllegalStateException("SseMetrics is bound to a registry already; bind it to a"
           + " CompositeMeterRegistry to report to several");
     }
-    meters = new Meters(registry, tags, sources);
+    meters = new Meters(registry, tags, sources, topicSeparator == NO_SEPARATOR ? null
+        : new TopicValues(registry, tags, topicSeparator, maxTopicTagValues));
+  }
+
+  /** Counts under the topic tag {@value #OTHER_TOPICS}, when there is one. */
+  @Override
+  public void published(PublishResult result, long nanos) {
+    published(null, result, nanos);
   }
 
   @Override
-  public void published(PublishResult result, long nanos) {
+  public void published(String topic, PublishResult result, long nanos) {
     Meters m = meters;
     if (m != null) {
-      m.published[result.ordinal()].increment();
+      // A rejected publish's topic may be invalid: it takes no value of the topic tag.
+      EventMeters events = m.events(result == PublishResult.REJECTED ? null : topic);
+      events.published[result.ordinal()].increment();
       if (result != PublishResult.REJECTED) {
-        m.publishDuration.record(nanos, TimeUnit.NANOSECONDS);
+        events.duration.record(nanos, TimeUnit.NANOSECONDS);
       }
     }
   }
 
+  /** Counts under the topic tag {@value #OTHER_TOPICS}, when there is one. */
   @Override
   public void delivered() {
+    delivered(null);
+  }
+
+  @Override
+  public void delivered(String topic) {
     Meters m = meters;
     if (m != null) {
-      m.delivered.increment();
+      m.events(topic).delivered.increment();
     }
   }
 
@@ -258,6 +311,14 @@ public final class SseMetrics implements SseListener, MeterBinder {
   }
 
   @Override
+  public void ticketRedeemed() {
+    Meters m = meters;
+    if (m != null) {
+      m.ticketsRedeemed.increment();
+    }
+  }
+
+  @Override
   public void attach(Source source) {
     sources.add(Objects.requireNonNull(source, "source"));
   }
@@ -269,7 +330,146 @@ public final class SseMetrics implements SseListener, MeterBinder {
 
   @Override
   public String toString() {
-    return "SseMetrics" + tags;
+    return "SseMetrics" + tags + (topicSeparator == NO_SEPARATOR ? ""
+        : "[topicPrefixTag='" + topicSeparator + "', maxTopicTagValues=" + maxTopicTagValues
+            + "]");
+  }
+
+  private static final char NO_SEPARATOR = '\uFFFF';
+
+  /**
+   * Configures an {@link SseMetrics}. By default: no common tags, no topic tag, and at most 100
+   * values of the topic tag once one is set.
+   */
+  public static final class Builder {
+    private Tags tags = Tags.empty();
+    private char topicSeparator = NO_SEPARATOR;
+    private int maxTopicTagValues = 100;
+    private boolean maxTopicTagValuesSet;
+
+    private Builder() {}
+
+    /** Tags on every meter (for example the servlet's name, where there are several). */
+    public Builder tags(Iterable<Tag> value) {
+      this.tags = Tags.of(Objects.requireNonNull(value, "tags"));
+      return this;
+    }
+
+    /**
+     * Tags the meters of events with {@value SseMetrics#TOPIC_PREFIX_TAG}: the topic up to the
+     * first {@code separator} (the whole topic when it has none; a topic that starts with it
+     * counts as {@value SseMetrics#OTHER_TOPICS}). Choose a separator that cuts topics into few
+     * groups: each value is a series of each meter tagged. Off by default.
+     *
+     * @throws IllegalArgumentException for a separator that cannot be in a topic
+     */
+    public Builder topicPrefixTag(char separator) {
+      if (separator == NO_SEPARATOR || Character.isISOControl(separator)
+          || Character.isWhitespace(separator)) {
+        throw new IllegalArgumentException("topicPrefixTag must be a character a topic can hold,"
+            + " was U+" + String.format("%04X", (int) separator));
+      }
+      this.topicSeparator = separator;
+      return this;
+    }
+
+    /**
+     * The most distinct values of the topic tag; the topics of further values count as {@value
+     * SseMetrics#OTHER_TOPICS}. Default 100.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder maxTopicTagValues(int value) {
+      if (value <= 0) {
+        throw new IllegalArgumentException("maxTopicTagValues must be positive, was " + value);
+      }
+      this.maxTopicTagValues = value;
+      this.maxTopicTagValuesSet = true;
+      return this;
+    }
+
+    /**
+     * The meters, to bind to a registry.
+     *
+     * @throws IllegalStateException when {@code maxTopicTagValues} is set without a topic tag
+     */
+    public SseMetrics build() {
+      if (maxTopicTagValuesSet && topicSeparator == NO_SEPARATOR) {
+        throw new IllegalStateException("maxTopicTagValues is set, but there is no topic tag to"
+            + " cap: set topicPrefixTag too");
+      }
+      return new SseMetrics(this);
+    }
+  }
+
+  /** The meters of events, of one value of the topic tag or of all topics. */
+  private static final class EventMeters {
+    final Counter[] published;
+    final Timer duration;
+    final Counter delivered;
+
+    EventMeters(MeterRegistry registry, Tags tags) {
+      published = Meters.counters(registry, EVENTS_PUBLISHED, "publishes", tags, "result",
+          PublishResult.values(), PublishResult::tag);
+      duration = Timer.builder(PUBLISH_DURATION)
+          .description("from a publish accepted to the fanout's taking it").tags(tags)
+          .register(registry);
+      delivered = Counter.builder(EVENTS_DELIVERED).description("events queued to streams")
+          .tags(tags).register(registry);
+    }
+  }
+
+  /** The values of the topic tag seen so far, at most {@code max}, and the meters of each. */
+  private static final class TopicValues {
+    final MeterRegistry registry;
+    final Tags tags;
+    final char separator;
+    final int max;
+    final EventMeters other;
+    final ConcurrentHashMap<String, EventMeters> byValue = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, EventMeters> byTopic = new ConcurrentHashMap<>();
+
+    TopicValues(MeterRegistry registry, Tags tags, char separator, int max) {
+      this.registry = registry;
+      this.tags = tags;
+      this.separator = separator;
+      this.max = max;
+      this.other = new EventMeters(registry, tags.and(TOPIC_PREFIX_TAG, OTHER_TOPICS));
+    }
+
+    EventMeters of(String topic) {
+      if (topic == null) {
+        return other;
+      }
+      EventMeters known = byTopic.get(topic);
+      if (known != null) {
+        return known;
+      }
+      int end = topic.indexOf(separator);
+      EventMeters events = end == 0 ? other : ofValue(end < 0 ? topic : topic.substring(0, end));
+      if (byTopic.size() < REMEMBERED_TOPICS) {
+        byTopic.putIfAbsent(topic, events);
+      }
+      return events;
+    }
+
+    private EventMeters ofValue(String value) {
+      EventMeters events = byValue.get(value);
+      if (events != null) {
+        return events;
+      }
+      synchronized (byValue) {
+        events = byValue.get(value);
+        if (events == null) {
+          if (byValue.size() >= max) {
+            return other;
+          }
+          events = new EventMeters(registry, tags.and(TOPIC_PREFIX_TAG, value));
+          byValue.put(value, events);
+        }
+        return events;
+      }
+    }
   }
 
   /** The meters of one registry. */
@@ -277,9 +477,8 @@ public final class SseMetrics implements SseListener, MeterBinder {
     final MeterRegistry registry;
     final Counter[] opened;
     final Counter[] closed;
-    final Counter[] published;
-    final Timer publishDuration;
-    final Counter delivered;
+    final EventMeters events;
+    final TopicValues topics;
     final Timer lag;
     final Counter writes;
     final Counter written;
@@ -290,9 +489,12 @@ public final class SseMetrics implements SseListener, MeterBinder {
     final ConcurrentHashMap<Integer, Counter> refusals = new ConcurrentHashMap<>();
     final Counter ticketsIssued;
     final Counter ticketsRefused;
+    final Counter ticketsRedeemed;
 
-    Meters(MeterRegistry registry, Tags tags, List<Source> sources) {
+    Meters(MeterRegistry registry, Tags tags, List<Source> sources, TopicValues topics) {
       this.registry = registry;
+      this.topics = topics;
+      this.events = topics == null ? new EventMeters(registry, tags) : null;
       Gauge.builder(STREAMS_OPEN, sources, all -> sum(all, Source::openStreams))
           .description("streams open now").tags(tags).strongReference(true).register(registry);
       Gauge.builder(STREAMS_QUEUED, sources, all -> sum(all, Source::queuedBytes))
@@ -302,13 +504,6 @@ public final class SseMetrics implements SseListener, MeterBinder {
           OpenResult.values(), OpenResult::tag);
       closed = counters(registry, STREAMS_CLOSED, "opened streams that ended", tags, "reason",
           CloseReason.values(), CloseReason::tag);
-      published = counters(registry, EVENTS_PUBLISHED, "publishes", tags, "result",
-          PublishResult.values(), PublishResult::tag);
-      publishDuration = Timer.builder(PUBLISH_DURATION)
-          .description("from a publish accepted to the fanout's taking it").tags(tags)
-          .register(registry);
-      delivered = Counter.builder(EVENTS_DELIVERED).description("events queued to streams")
-          .tags(tags).register(registry);
       lag = Timer.builder(DELIVERY_LAG)
           .description("from a publish accepted to its bytes handed to a stream's socket,"
               + " the oldest event of each write")
@@ -335,13 +530,22 @@ public final class SseMetrics implements SseListener, MeterBinder {
             .description("failed operations of the " + operation.component()).tags(tags)
             .tag("operation", operation.operation()).register(registry);
       }
-      ticketsIssued = Counter.builder(TICKETS).description("stream tickets").tags(tags)
-          .tag("result", "issued").register(registry);
-      ticketsRefused = Counter.builder(TICKETS).description("stream tickets").tags(tags)
-          .tag("result", "refused").register(registry);
+      ticketsIssued = ticketCounter(registry, tags, "issued");
+      ticketsRefused = ticketCounter(registry, tags, "refused");
+      ticketsRedeemed = ticketCounter(registry, tags, "redeemed");
     }
 
-    private static <E extends Enum<E>> Counter[] counters(MeterRegistry registry, String name,
+    /** The meters of events of {@code topic} ({@code null}: of no known topic). */
+    EventMeters events(String topic) {
+      return topics == null ? events : topics.of(topic);
+    }
+
+    private static Counter ticketCounter(MeterRegistry registry, Tags tags, String result) {
+      return Counter.builder(TICKETS).description("stream tickets").tags(tags)
+          .tag("result", result).register(registry);
+    }
+
+    static <E extends Enum<E>> Counter[] counters(MeterRegistry registry, String name,
         String description, Tags tags, String key, E[] values, Function<E, String> tag) {
       Counter[] counters = new Counter[values.length];
       for (E value : values) {

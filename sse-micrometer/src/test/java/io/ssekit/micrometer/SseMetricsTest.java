@@ -2,6 +2,7 @@ package io.ssekit.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,9 @@ class SseMetricsTest {
     }
     assertEquals(0, counter(SseMetrics.HISTORY_ERRORS, "operation", "append"));
     assertEquals(0, counter(SseMetrics.FANOUT_ERRORS, "operation", "unsubscribe"));
+    for (String result : new String[] {"issued", "refused", "redeemed"}) {
+      assertEquals(0, counter(SseMetrics.TICKETS, "result", result));
+    }
     assertEquals("bytes", registry.get(SseMetrics.SOCKET_WRITTEN).counter().getId().getBaseUnit());
     assertEquals("bytes", registry.get(SseMetrics.STREAMS_QUEUED).gauge().getId().getBaseUnit());
   }
@@ -95,6 +99,8 @@ class SseMetricsTest {
     metrics.authRefused(403);
     metrics.ticket(true);
     metrics.ticket(false);
+    metrics.ticketRedeemed();
+    metrics.ticketRedeemed();
 
     assertEquals(2, counter(SseMetrics.STREAMS_OPENED, "result", "ok"));
     assertEquals(1, counter(SseMetrics.STREAMS_OPENED, "result", "busy"));
@@ -119,6 +125,109 @@ class SseMetricsTest {
     assertEquals(1, counter(SseMetrics.AUTH_REFUSALS, "status", "403"));
     assertEquals(1, counter(SseMetrics.TICKETS, "result", "issued"));
     assertEquals(1, counter(SseMetrics.TICKETS, "result", "refused"));
+    assertEquals(2, counter(SseMetrics.TICKETS, "result", "redeemed"));
+  }
+
+  @Test
+  void thereIsNoTopicTagByDefault() {
+    metrics.bindTo(registry);
+
+    metrics.published("news/eu", PublishResult.OK, 1);
+    metrics.delivered("news/eu");
+    metrics.delivered("sport");
+
+    for (Meter meter : registry.getMeters()) {
+      assertNull(meter.getId().getTag(SseMetrics.TOPIC_PREFIX_TAG), meter.getId().toString());
+    }
+    assertEquals(1, counter(SseMetrics.EVENTS_PUBLISHED, "result", "ok"));
+    assertEquals(2, counter(SseMetrics.EVENTS_DELIVERED));
+  }
+
+  @Test
+  void theTopicTagIsThePartBeforeTheSeparatorOnTheMetersOfEvents() {
+    SseMetrics byPrefix = SseMetrics.builder().tags(Tags.of("servlet", "events"))
+        .topicPrefixTag('/').build();
+    byPrefix.bindTo(registry);
+    assertEquals(0, topicCounter(SseMetrics.EVENTS_DELIVERED, "other"), "at zero once bound");
+
+    byPrefix.published("news/eu", PublishResult.OK, TimeUnit.MILLISECONDS.toNanos(2));
+    byPrefix.published("news/us", PublishResult.OK, TimeUnit.MILLISECONDS.toNanos(3));
+    byPrefix.published("bad topic", PublishResult.REJECTED, 0);
+    byPrefix.published(null, PublishResult.REJECTED, 0);
+    byPrefix.delivered("news/eu");
+    byPrefix.delivered("news/eu");
+    byPrefix.delivered("news/us/today");
+    byPrefix.delivered("sport");
+    byPrefix.delivered("/leading");
+    byPrefix.delivered();
+    byPrefix.sent(1);
+
+    assertEquals(2, registry.get(SseMetrics.EVENTS_PUBLISHED).tag("result", "ok")
+        .tag(SseMetrics.TOPIC_PREFIX_TAG, "news").counter().count());
+    assertEquals(2, registry.get(SseMetrics.EVENTS_PUBLISHED).tag("result", "rejected")
+        .tag(SseMetrics.TOPIC_PREFIX_TAG, "other").counter().count(),
+        "a rejected publish's topic may be invalid: it takes no value");
+    assertEquals(0, registry.find(SseMetrics.EVENTS_PUBLISHED)
+        .tag(SseMetrics.TOPIC_PREFIX_TAG, "bad topic").counters().size());
+    Timer news = registry.get(SseMetrics.PUBLISH_DURATION)
+        .tag(SseMetrics.TOPIC_PREFIX_TAG, "news").timer();
+    assertEquals(5, news.totalTime(TimeUnit.MILLISECONDS), 0.001);
+    assertEquals(3, topicCounter(SseMetrics.EVENTS_DELIVERED, "news"));
+    assertEquals(1, topicCounter(SseMetrics.EVENTS_DELIVERED, "sport"), "no separator: all");
+    assertEquals(2, topicCounter(SseMetrics.EVENTS_DELIVERED, "other"),
+        "a topic that starts with the separator, and a delivery of no known topic");
+    for (Meter meter : registry.get(SseMetrics.EVENTS_DELIVERED).meters()) {
+      assertEquals("events", meter.getId().getTag("servlet"), meter.getId().toString());
+      assertNotNull(meter.getId().getTag(SseMetrics.TOPIC_PREFIX_TAG), meter.getId().toString());
+    }
+    assertNull(registry.get(SseMetrics.DELIVERY_LAG).timer().getId()
+        .getTag(SseMetrics.TOPIC_PREFIX_TAG), "a write carries the events of several topics");
+    assertNull(registry.get(SseMetrics.SOCKET_WRITES).counter().getId()
+        .getTag(SseMetrics.TOPIC_PREFIX_TAG));
+  }
+
+  @Test
+  void topicsBeyondTheCapOnDistinctValuesCountAsOther() {
+    SseMetrics capped = SseMetrics.builder().topicPrefixTag(':').maxTopicTagValues(3).build();
+    capped.bindTo(registry);
+
+    for (int i = 0; i < 10; i++) {
+      capped.delivered("tenant" + i + ":orders");
+      capped.delivered("tenant" + i + ":invoices");
+    }
+    capped.delivered("tenant0:orders");
+    capped.published("tenant9:orders", PublishResult.OK, 1);
+
+    Set<String> values = new TreeSet<>();
+    for (Meter meter : registry.get(SseMetrics.EVENTS_DELIVERED).meters()) {
+      values.add(meter.getId().getTag(SseMetrics.TOPIC_PREFIX_TAG));
+    }
+    assertEquals(Set.of("tenant0", "tenant1", "tenant2", "other"), values);
+    assertEquals(3, topicCounter(SseMetrics.EVENTS_DELIVERED, "tenant0"));
+    assertEquals(2, topicCounter(SseMetrics.EVENTS_DELIVERED, "tenant2"));
+    assertEquals(14, topicCounter(SseMetrics.EVENTS_DELIVERED, "other"));
+    assertEquals(1, registry.get(SseMetrics.EVENTS_PUBLISHED).tag("result", "ok")
+        .tag(SseMetrics.TOPIC_PREFIX_TAG, "other").counter().count());
+    assertEquals(4, registry.get(SseMetrics.PUBLISH_DURATION).timers().size());
+  }
+
+  @Test
+  void theBuilderRefusesBadTopicTagSettings() {
+    IllegalArgumentException cap = assertThrows(IllegalArgumentException.class,
+        () -> SseMetrics.builder().maxTopicTagValues(0));
+    assertEquals("maxTopicTagValues must be positive, was 0", cap.getMessage());
+    IllegalArgumentException separator = assertThrows(IllegalArgumentException.class,
+        () -> SseMetrics.builder().topicPrefixTag(' '));
+    assertEquals("topicPrefixTag must be a character a topic can hold, was U+0020",
+        separator.getMessage());
+    IllegalStateException alone = assertThrows(IllegalStateException.class,
+        () -> SseMetrics.builder().maxTopicTagValues(5).build());
+    assertEquals("maxTopicTagValues is set, but there is no topic tag to cap: set"
+        + " topicPrefixTag too", alone.getMessage());
+  }
+
+  private double topicCounter(String name, String value) {
+    return registry.get(name).tag(SseMetrics.TOPIC_PREFIX_TAG, value).counter().count();
   }
 
   @Test

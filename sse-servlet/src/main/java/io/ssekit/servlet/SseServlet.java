@@ -269,6 +269,9 @@ public class SseServlet extends HttpServlet {
         return;
       }
       SsePrincipal principal = ((AuthResult.Granted) result).principal();
+      if (principal.fromTicket()) {
+        listener.ticketRedeemed();
+      }
       if (principal.expiresAt().filter(at -> !at.isAfter(Instant.now())).isPresent()) {
         // Accepted within the authenticator's clock skew, but the stream would close at once.
         refused = refusedFor(401);

@@ -29,8 +29,20 @@ final class RecordingListener implements SseListener {
   }
 
   @Override
+  public void published(String topic, PublishResult result, long nanos) {
+    add("published." + result.tag() + "." + topic, 1);
+    published(result, nanos);
+  }
+
+  @Override
   public void delivered() {
     add("delivered", 1);
+  }
+
+  @Override
+  public void delivered(String topic) {
+    add("delivered." + topic, 1);
+    delivered();
   }
 
   @Override
@@ -78,6 +90,11 @@ final class RecordingListener implements SseListener {
   @Override
   public void ticket(boolean issued) {
     add(issued ? "ticket.issued" : "ticket.refused", 1);
+  }
+
+  @Override
+  public void ticketRedeemed() {
+    add("ticket.redeemed", 1);
   }
 
   @Override

@@ -86,7 +86,10 @@ class ServletListenerTest {
     client.awaitEvents(20, WAIT);
 
     assertEquals(21, listener.count("published.ok"));
+    assertEquals(20, listener.count("published.ok.t"), "publishes carry their topic");
+    assertEquals(1, listener.count("published.ok.nobody-listens"));
     assertEquals(20, listener.count("delivered"));
+    assertEquals(20, listener.count("delivered.t"), "deliveries carry their topic");
     await().atMost(WAIT).until(() -> !listener.lags.isEmpty()
         && listener.count("bytes") == client.text().getBytes(StandardCharsets.UTF_8).length);
     // One lag per write that carried events: writes carry one event or several.

@@ -48,6 +48,7 @@ class TicketServletTest {
 
   final JwtAuthenticator auth = JwtAuthenticator.builder().hs256Secret(SECRET).build();
   final HttpClient http = HttpClient.newHttpClient();
+  final RecordingListener listener = new RecordingListener();
   final List<AutoCloseable> open = new ArrayList<>();
   SseHub hub;
   Server server;
@@ -57,7 +58,7 @@ class TicketServletTest {
   void start() throws Exception {
     hub = SseHub.builder().history(MemoryEventHistory.builder().build()).build();
     SseServlet events = SseServlet.builder().hub(hub).authenticator(auth)
-        .tokenExpiryWarning(Duration.ofSeconds(2)).build();
+        .tokenExpiryWarning(Duration.ofSeconds(2)).listener(listener).build();
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -66,7 +67,8 @@ class TicketServletTest {
     ServletHolder stream = new ServletHolder("events", events);
     stream.setAsyncSupported(true);
     context.addServlet(stream, "/events");
-    context.addServlet(new ServletHolder("tickets", new TicketServlet(auth)), "/auth/ticket");
+    context.addServlet(new ServletHolder("tickets", new TicketServlet(auth, listener)),
+        "/auth/ticket");
     server.setHandler(context);
     server.start();
     port = connector.getLocalPort();
@@ -152,6 +154,27 @@ class TicketServletTest {
     String other = ticketOf(askForTicket(token, ""));
     HttpResponse<String> outside = get("/events?topic=billing&token=" + other);
     assertEquals(403, outside.statusCode(), "only the token's subscribe topics");
+
+    assertEquals(2, listener.count("ticket.issued"), listener.toString());
+    assertEquals(0, listener.count("ticket.refused"), listener.toString());
+    assertEquals(2, listener.count("ticket.redeemed"), "used up, although the second stream"
+        + " asked for a topic outside the ticket: " + listener);
+    assertEquals(1, listener.count("authRefused.401"), "the second use: " + listener);
+    assertEquals(1, listener.count("authRefused.403"), listener.toString());
+    assertEquals(1, listener.count("opened.ok"), listener.toString());
+  }
+
+  @Test
+  void aStreamOpenedWithATokenRedeemsNoTicket() throws Exception {
+    String token = token("alice", Duration.ofMinutes(10), Map.of("subscribe", List.of("*")));
+
+    SseClient client = stream("?topic=t&token=" + token);
+    client.awaitText("id: ", WAIT);
+    assertEquals(401, askForTicket("not a token", "").statusCode());
+
+    assertEquals(1, listener.count("opened.ok"), listener.toString());
+    assertEquals(0, listener.count("ticket.redeemed"), listener.toString());
+    assertEquals(1, listener.count("ticket.refused"), listener.toString());
   }
 
   @Test
