@@ -12,7 +12,6 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -62,9 +61,11 @@ import org.slf4j.LoggerFactory;
  * ours uses those objects any more; containers recycle them for later requests (Tomcat hands the
  * same output buffer to the next connection).
  *
- * <p><b>Listening.</b> With an {@link SseListener} other than {@code NONE}, the queue keeps beside
- * each frame the time its event was published; each write reports its size, then the delivery
- * lag of the oldest live event in it, on the writing thread under {@code io}. The stream's end is
+ * <p><b>Listening.</b> With an {@link SseListener} other than {@code NONE}, the stream keeps the
+ * publish time of the oldest live event queued and not yet written; each write reports its size,
+ * then the delivery lag of that event, on the writing thread under {@code io}. A write that
+ * leaves frames behind (its batch reached {@link #MAX_WRITE}) leaves the time with them, so their
+ * lag is counted from an event at least as old: an upper bound. The stream's end is
  * reported once, with the first reason that ended it, after the locks are released.
  *
  * <p><b>Bounds.</b> The queue holds at most {@code maxQueuedBytes} (an empty queue takes any
@@ -126,11 +127,7 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private final int congestionMark;
   private final long openedNanos;
   private final SseListener listener;
-  /** Publish times of the queued frames, one per frame (0: not a live event); null when not listening. */
-  private final LongQueue origins;
-  /** Publish times of the frames of the write in progress. Guarded by io. */
-  private long[] written;
-  private int writtenCount;
+  private final boolean listening;
 
   /** Held for every use of {@link #async} and {@link #out}. */
   private final Object io = new Object();
@@ -151,6 +148,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   private boolean congested;
   /** Timer tasks of this stream, cancelled when it closes. */
   private List<Future<?>> timers;
+  /** When the oldest live event queued and not yet taken was published (nanoTime); 0: none. */
+  private long oldestQueuedNanos;
   /** Why the stream ends: the first reason given, reported when it is released. */
   private CloseReason closeReason;
 
@@ -168,11 +167,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     this.openedNanos = System.nanoTime();
     this.lastQueuedNanos = openedNanos;
     this.listener = owner.listener();
-    this.origins = listener == SseListener.NONE ? null : new LongQueue(4);
+    this.listening = listener != SseListener.NONE;
     queue.add(greeting);
-    if (origins != null) {
-      origins.add(0);
-    }
     queuedBytes = greeting.length;
     ownQueuedBytes = greeting.length;
   }
@@ -247,13 +243,11 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       }
       if (head != null) {
         queue.add(head);
-        if (origins != null) {
-          origins.add(0);
-        }
       }
       queue.add(body);
-      if (origins != null) {
-        origins.add(publishedNanos);
+      if (publishedNanos != 0
+          && (oldestQueuedNanos == 0 || publishedNanos - oldestQueuedNanos < 0)) {
+        oldestQueuedNanos = publishedNanos;
       }
       queuedBytes += size;
       if (own) {
@@ -351,9 +345,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     finishingSince = System.nanoTime();
     if (last != null) {
       queue.add(last);
-      if (origins != null) {
-        origins.add(0);
-      }
       queuedBytes += last.length;
       ownQueuedBytes += last.length;
     }
@@ -449,18 +440,23 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       return park();
     }
     int granted = 0;
+    long oldestPublished = 0;
     synchronized (this) {
       batch = takeBatch();
       if (batch != null) {
         granted = hubBytes(batch.length);
+        oldestPublished = oldestQueuedNanos;
+        if (queue.isEmpty()) {
+          oldestQueuedNanos = 0;
+        }
       }
       updateCongestion();
     }
     if (batch != null) {
       out.write(batch);
       unflushed = true;
-      if (origins != null) {
-        reportWrite(batch.length);
+      if (listening) {
+        reportWrite(batch.length, oldestPublished);
       }
       Subscription credit = subscription;
       if (credit != null && granted > 0) {
@@ -489,9 +485,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       if (grown) {
         // A burst grew the queue; an idle stream keeps a small one.
         queue = new ArrayDeque<>(4);
-        if (origins != null) {
-          origins.reset(4);
-        }
         grown = false;
       }
     }
@@ -502,22 +495,14 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
   }
 
   /**
-   * Tells the listener of a write and, when it carried live events, of the lag of the oldest: one
-   * sample per write, so that a write of many events costs what a write of one does. The caller
-   * holds io.
+   * Tells the listener of a write and, when it carried live events, of the lag of the oldest
+   * ({@code oldestPublished}, 0 for none): one sample per write, so that a write of many events
+   * costs what a write of one does. The caller holds io.
    */
-  private void reportWrite(int bytes) {
+  private void reportWrite(int bytes, long oldestPublished) {
     listener.written(bytes);
-    long oldest = 0;
-    for (int i = 0; i < writtenCount; i++) {
-      long published = written[i];
-      if (published != 0 && (oldest == 0 || published - oldest < 0)) {
-        oldest = published;
-      }
-    }
-    writtenCount = 0;
-    if (oldest != 0) {
-      listener.sent(System.nanoTime() - oldest);
+    if (oldestPublished != 0) {
+      listener.sent(System.nanoTime() - oldestPublished);
     }
   }
 
@@ -539,8 +524,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     if (first == null) {
       return null;
     }
-    writtenCount = 0;
-    takeOrigin();
     byte[] next = queue.peek();
     if (next == null || first.length + next.length > MAX_WRITE) {
       queuedBytes -= first.length;
@@ -560,7 +543,6 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     int at = first.length;
     for (int i = 1; i < count; i++) {
       byte[] frame = queue.poll();
-      takeOrigin();
       System.arraycopy(frame, 0, batch, at, frame.length);
       at += frame.length;
     }
@@ -568,23 +550,10 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     return batch;
   }
 
-  /** Moves the publish time of the frame just taken to the write's. The caller holds both locks. */
-  private void takeOrigin() {
-    if (origins == null) {
-      return;
-    }
-    if (written == null || writtenCount == written.length) {
-      written = Arrays.copyOf(written == null ? new long[8] : written, writtenCount * 2 + 8);
-    }
-    written[writtenCount++] = origins.poll();
-  }
-
   /** Drops everything queued. The caller holds this monitor. */
   private void clearQueue() {
     queue.clear();
-    if (origins != null) {
-      origins.clear();
-    }
+    oldestQueuedNanos = 0;
     queuedBytes = 0;
     ownQueuedBytes = 0;
   }
