@@ -87,7 +87,7 @@ class EventSourceTest {
       } else {
         RawServer.streamHead(out);
         write(out, "data: back\n\n");
-        Thread.sleep(60_000);
+        RawServer.holdOpen();
       }
     });
     RecordingListener listener = new RecordingListener();
@@ -121,7 +121,7 @@ class EventSourceTest {
       } else {
         RawServer.streamHead(out);
         write(out, "data: let in\n\n");
-        Thread.sleep(60_000);
+        RawServer.holdOpen();
       }
     });
     RecordingListener retrying = new RecordingListener();
@@ -239,7 +239,7 @@ class EventSourceTest {
     RawServer server = server((i, request, out) -> {
       RawServer.streamHead(out);
       write(out, ": hello\n\n");
-      Thread.sleep(60_000);
+      RawServer.holdOpen();
     });
     RecordingListener listener = new RecordingListener();
     started(source(server).readTimeout(Duration.ofSeconds(5)), listener);
@@ -295,7 +295,7 @@ class EventSourceTest {
     String big = "x".repeat(1 << 20);
     RawServer server = server((i, request, out) -> {
       if (i > 0) {
-        Thread.sleep(60_000);
+        RawServer.holdOpen();
       }
       out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
           + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -334,7 +334,7 @@ class EventSourceTest {
         written.addAndGet(event.length);
       }
       out.flush();
-      Thread.sleep(60_000);
+      RawServer.holdOpen();
     });
     EventSource source = source(server).readTimeout(Duration.ofMinutes(5)).build();
     closeLater.add(0, source);
@@ -389,7 +389,7 @@ class EventSourceTest {
       for (int n = 0; n < 200; n++) {
         write(out, "data: " + n + "\n\n");
       }
-      Thread.sleep(60_000);
+      RawServer.holdOpen();
     });
     EventSource source = source(server).readTimeout(Duration.ofMinutes(5)).build();
     closeLater.add(0, source);

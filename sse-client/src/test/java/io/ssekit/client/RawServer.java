@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -123,6 +124,14 @@ final class RawServer implements AutoCloseable {
     out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
         + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
+  }
+
+  /**
+   * Keeps the connection open, writing nothing more, until the server closes (its close
+   * interrupts the answering thread).
+   */
+  static void holdOpen() throws InterruptedException {
+    new CountDownLatch(1).await();
   }
 
   /** A complete answer with {@code status}, extra header lines and an empty body. */
