@@ -283,15 +283,4 @@ class SseMetricsTest {
     assertEquals("SseMetrics is bound to a registry already; bind it to a"
         + " CompositeMeterRegistry to report to several", e.getMessage());
   }
-
-  @Test
-  void theProviderMicrometerIsOneInstanceInTheGlobalRegistry() {
-    SseListener first = Providers.create(SseListenerProvider.class, "micrometer", Settings.empty());
-    SseListener second = Providers.create(SseListenerProvider.class, "micrometer", Settings.empty());
-
-    assertTrue(first instanceof SseMetrics, first.toString());
-    assertEquals(first, second);
-    assertNotNull(io.micrometer.core.instrument.Metrics.globalRegistry
-        .find(SseMetrics.EVENTS_DELIVERED).counter());
-  }
 }
