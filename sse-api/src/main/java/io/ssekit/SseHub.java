@@ -16,6 +16,8 @@ import io.ssekit.spi.SseListener.PublishResult;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.spi.Topics;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -104,7 +106,12 @@ public final class SseHub implements AutoCloseable {
       fanout.start(new Fanout.Listener() {
         @Override
         public void onEvent(StoredEvent event) {
-          dispatch(event);
+          dispatch(event, 0);
+        }
+
+        @Override
+        public void onEvent(StoredEvent event, long appendedMicros) {
+          dispatch(event, appendedMicros);
         }
 
         @Override
@@ -322,8 +329,11 @@ public final class SseHub implements AutoCloseable {
     }
   }
 
-  /** Queues the fanout's event on the topic's local streams, encoded once. */
-  private void dispatch(StoredEvent event) {
+  /**
+   * Queues the fanout's event on the topic's local streams, encoded once; {@code appendedMicros}
+   * is when it was appended, if the fanout knows (else 0).
+   */
+  private void dispatch(StoredEvent event, long appendedMicros) {
     TopicStreams streamsOfTopic = topics.get(event.topic());
     if (streamsOfTopic == null) {
       return;
@@ -331,7 +341,8 @@ public final class SseHub implements AutoCloseable {
     EncodedEvent encoded = null;
     for (HubSubscription stream : streamsOfTopic.streams) {
       if (encoded == null) {
-        encoded = EncodedEvent.of(event, listening ? originOf(event, streamsOfTopic) : 0);
+        encoded = EncodedEvent.of(event,
+            listening ? originOf(event, streamsOfTopic, appendedMicros) : 0);
       }
       try {
         stream.deliver(event, encoded);
@@ -343,12 +354,25 @@ public final class SseHub implements AutoCloseable {
   }
 
   /**
-   * When {@code event} was published: accepted by this hub's {@code publish} (the fanout
-   * delivered it on the publishing thread), or received from the fanout now.
+   * When {@code event} was published, on {@link System#nanoTime()}'s scale: accepted by this hub's
+   * {@code publish} (the fanout delivered it on the publishing thread); else appended at {@code
+   * appendedMicros} of the wall clock, when the fanout says so (an instant in the future, a clock
+   * out of step, counts as now); else received from the fanout now.
    */
-  private static long originOf(StoredEvent event, TopicStreams streamsOfTopic) {
+  private static long originOf(StoredEvent event, TopicStreams streamsOfTopic,
+      long appendedMicros) {
     Origin origin = streamsOfTopic.origin;
-    return origin != null && origin.event() == event ? origin.nanos() : System.nanoTime();
+    if (origin != null && origin.event() == event) {
+      return origin.nanos();
+    }
+    long now = System.nanoTime();
+    if (appendedMicros > 0) {
+      long ageMicros = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()) - appendedMicros;
+      if (ageMicros > 0) {
+        return now - TimeUnit.MICROSECONDS.toNanos(ageMicros);
+      }
+    }
+    return now;
   }
 
   /**

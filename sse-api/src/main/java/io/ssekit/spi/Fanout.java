@@ -66,6 +66,20 @@ public interface Fanout extends AutoCloseable {
     void onEvent(StoredEvent event);
 
     /**
+     * Called instead of {@link #onEvent(StoredEvent)} by a fanout that knows when the event was
+     * appended, so that its delivery lag counts from there (on a fanout across instances, the
+     * publishing instance's append), not from its receipt here. The same contract otherwise; by
+     * default the time is ignored.
+     *
+     * @param appendedMicros when the event was appended: microseconds since the Unix epoch by the
+     *     appending instance's clock (instances' clocks are assumed in step, as NTP keeps them);
+     *     0 when unknown
+     */
+    default void onEvent(StoredEvent event, long appendedMicros) {
+      onEvent(event);
+    }
+
+    /**
      * Says that events of {@code topics} may have been published without reaching this
      * instance (the transport was cut off), and that the fanout is subscribed to them again.
      * The hub brings its streams of those topics up to date from the history: each gets what it

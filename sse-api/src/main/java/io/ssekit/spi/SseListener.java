@@ -100,8 +100,8 @@ public interface SseListener {
    * connection's).
    *
    * @param lagNanos of the oldest live event in the write: from the moment this instance's hub
-   *     accepted its publish (or, for an event published on another instance, received it from
-   *     the fanout) to now
+   *     accepted its publish (or, for an event published on another instance, appended there
+   *     when the fanout tells, as the Redis fanout does, else received from the fanout) to now
    */
   default void sent(long lagNanos) {}
 

@@ -98,7 +98,8 @@ public final class SseMetrics implements SseListener, MeterBinder {
 
   /**
    * Timer with a percentile histogram: from the moment this instance's hub accepted a publish
-   * (for an event published on another instance: received it from the fanout) to the moment the
+   * (for an event published on another instance: appended there, when the fanout says so as the
+   * Redis fanout does, else received from the fanout) to the moment the
    * event's bytes were handed to a stream's socket. One sample per write of live events to a
    * stream's socket, the lag of the oldest event in it: every event of the write was as late or
    * less, and a write of many events costs one sample. The number to set a latency objective on.

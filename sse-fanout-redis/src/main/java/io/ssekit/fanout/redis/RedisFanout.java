@@ -168,7 +168,7 @@ public final class RedisFanout implements Fanout {
     if (historyPublishes) {
       return CompletableFuture.completedFuture(null); // published as it was appended
     }
-    return unwrapped(redis.publish(keys.channel(event.topic()), RedisMessage.encode(event))
+    return unwrapped(redis.publish(keys.channel(event.topic()), RedisMessage.encode(event, RedisMessage.nowMicros()))
         .thenApply(received -> null));
   }
 
@@ -480,9 +480,11 @@ public final class RedisFanout implements Fanout {
     if (target == null || closed) {
       return;
     }
+    RedisMessage.Received received;
     StoredEvent event;
     try {
-      event = RedisMessage.decode(keys.topicOfChannel(channel), message);
+      received = RedisMessage.read(keys.topicOfChannel(channel), message);
+      event = received.event();
       if (suspended.contains(event.topic())) {
         return; // cut off since a drop: the catch-up after the listener is told reads it
       }
@@ -492,7 +494,7 @@ public final class RedisFanout implements Fanout {
     }
     try {
       // Its answer paces publishers on the publishing thread; none waits on this one.
-      target.onEvent(event);
+      target.onEvent(event, received.appendedMicros());
     } catch (RuntimeException e) {
       LOG.warn("fanout listener failed on an event of topic {}", event.topic(), e);
     }

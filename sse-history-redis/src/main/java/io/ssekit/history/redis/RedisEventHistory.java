@@ -113,7 +113,7 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
         Integer.toString(maxEventsPerTopic), Long.toString(maxAge.toMillis()),
         Long.toString(idleTopicExpiry.toMillis()), publish ? redis.publishCommand() : "",
         publish ? RedisMessage.beforePosition(current) : "",
-        publish ? RedisMessage.afterPosition(name) : "")
+        publish ? RedisMessage.afterPosition(name, RedisMessage.nowMicros()) : "")
         .thenApply(result -> new StoredEvent(current, topic, (Long) result, name, data)));
   }
 
