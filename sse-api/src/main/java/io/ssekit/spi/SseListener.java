@@ -95,9 +95,12 @@ public interface SseListener {
   default void written(int bytes) {}
 
   /**
-   * A write handed live events to a stream's socket: called once per such write (a write carries
-   * every event queued meanwhile), after {@link #written}. <em>Under a lock</em> (the
-   * connection's).
+   * A write handed live events to a stream's socket: called for a sample of such writes (a write
+   * carries every event queued meanwhile), after {@link #written}. The servlet samples a stream's
+   * first write of live events and every fourth after it, so that the lag costs a quarter of its
+   * clock reads and histogram updates; a sample of a quarter is as good a measure of the lag's
+   * distribution, not of the number of writes (that is {@link #written}'s). <em>Under a lock</em>
+   * (the connection's).
    *
    * @param lagNanos of the oldest live event in the write: from the moment this instance's hub
    *     accepted its publish (or, for an event published on another instance, appended there

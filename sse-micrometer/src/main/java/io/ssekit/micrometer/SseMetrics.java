@@ -100,9 +100,10 @@ public final class SseMetrics implements SseListener, MeterBinder {
    * Timer with a percentile histogram: from the moment this instance's hub accepted a publish
    * (for an event published on another instance: appended there, when the fanout says so as the
    * Redis fanout does, else received from the fanout) to the moment the
-   * event's bytes were handed to a stream's socket. One sample per write of live events to a
-   * stream's socket, the lag of the oldest event in it: every event of the write was as late or
-   * less, and a write of many events costs one sample. The number to set a latency objective on.
+   * event's bytes were handed to a stream's socket. One sample per sampled write of live events to
+   * a stream's socket (the servlet samples a stream's first and every fourth after), the lag of
+   * the oldest event in it: every event of the write was as late or less, and a write of many
+   * events costs one sample. The number to set a latency objective on.
    */
   public static final String DELIVERY_LAG = "ssekit.delivery.lag";
 

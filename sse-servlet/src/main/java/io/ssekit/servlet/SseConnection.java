@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Listening.</b> With an {@link SseListener} other than {@code NONE}, the stream keeps the
  * publish time of the oldest live event queued and not yet written; each write reports its size,
- * then the delivery lag of that event, on the writing thread under {@code io}. A write that
+ * and the first write of live events and every {@value #LAG_SAMPLE_EVERY}th after it also the
+ * delivery lag of that event, on the writing thread under {@code io} (a lag sample costs two
+ * clock reads and a histogram update, several times what the write's counters do). A write that
  * leaves frames behind (its batch reached {@link #MAX_WRITE}) leaves the time with them, so their
  * lag is counted from an event at least as old: an upper bound. The stream's end is
  * reported once, with the first reason that ended it, after the locks are released.
@@ -73,6 +75,9 @@ import org.slf4j.LoggerFactory;
  * bytes are dropped, its response is completed, and its client reconnects and replays.
  */
 final class SseConnection implements StreamSink, WriteListener, AsyncListener {
+  /** One write of live events in this many reports its delivery lag, the first one included. */
+  static final int LAG_SAMPLE_EVERY = 4;
+
   /** The largest write a turn builds from queued frames. */
   static final int MAX_WRITE = 64 * 1024;
 
@@ -134,6 +139,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   /** Bytes were written and not flushed yet. Guarded by io. */
   private boolean unflushed;
+  /** Writes of live events so far, for the lag's sampling. Guarded by io. */
+  private int liveWrites;
 
   // Guarded by this.
   private State state = State.PARKED;
@@ -496,12 +503,13 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   /**
    * Tells the listener of a write and, when it carried live events, of the lag of the oldest
-   * ({@code oldestPublished}, 0 for none): one sample per write, so that a write of many events
-   * costs what a write of one does. The caller holds io.
+   * ({@code oldestPublished}, 0 for none) on one such write in {@value #LAG_SAMPLE_EVERY}: one
+   * sample per write, so that a write of many events costs what a write of one does. The caller
+   * holds io.
    */
   private void reportWrite(int bytes, long oldestPublished) {
     listener.written(bytes);
-    if (oldestPublished != 0) {
+    if (oldestPublished != 0 && liveWrites++ % LAG_SAMPLE_EVERY == 0) {
       listener.sent(System.nanoTime() - oldestPublished);
     }
   }

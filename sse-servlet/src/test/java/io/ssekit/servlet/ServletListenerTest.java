@@ -107,6 +107,22 @@ class ServletListenerTest {
   }
 
   @Test
+  void theLagIsSampledOnAStreamsFirstWriteOfLiveEventsAndEveryFourthAfter() throws Exception {
+    SseHub hub = start(SseServlet.builder());
+    SseClient client = connect("?topic=t", Map.of());
+    client.awaitText("id: ", WAIT);
+
+    for (int i = 1; i <= 9; i++) {
+      publish(hub, "t", "event " + i);
+      client.awaitEvents(i, WAIT); // so that each event is a write of its own
+    }
+
+    await().atMost(WAIT).until(() -> listener.count("delivered") == 9 && listener.count("bytes")
+        == client.text().getBytes(StandardCharsets.UTF_8).length);
+    assertEquals(3, listener.lags.size(), "writes 1, 5 and 9 of live events: " + listener);
+  }
+
+  @Test
   void resumesAreReportedWithTheirResultAndTheEventsReplayed() throws Exception {
     SseHub hub = start(SseServlet.builder(), MemoryEventHistory.builder().maxEventsPerTopic(4).build());
     List<String> ids = new ArrayList<>();
