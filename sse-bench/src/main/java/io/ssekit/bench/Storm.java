@@ -58,7 +58,8 @@ final class Storm {
     }
     StringBuilder json = new StringBuilder("[\n");
     StringBuilder md = new StringBuilder("`java -jar sse-bench.jar " + options.describe()
-        + "`" + (options.redis ? " with Redis" : "") + "\n\n" + StormReport.markdownHeader());
+        + "`" + (options.redis ? " with Redis" : "") + (options.ssekitEnv.isEmpty() ? ""
+            : ", environment " + options.ssekitEnv) + "\n\n" + StormReport.markdownHeader());
     for (int i = 0; i < reports.size(); i++) {
       json.append("  ").append(reports.get(i).json()).append(i + 1 < reports.size() ? ",\n" : "\n");
       md.append(reports.get(i).markdownRow());
