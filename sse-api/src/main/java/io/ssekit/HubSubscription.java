@@ -107,6 +107,8 @@ final class HubSubscription implements Subscription {
   private Read reading;
   private Cursor readFrom;
   private int attempts;
+  /** The place of the read in flight while it waits for the hub's replay budget. */
+  private ReplayBudget.Place place;
 
   HubSubscription(SseHub hub, SortedSet<String> topics, StreamSink sink, Cursor requested,
       boolean malformed, int maxPending) {
@@ -246,9 +248,25 @@ final class HubSubscription implements Subscription {
     reading = kind;
     readFrom = from;
     Set<String> which = from == null || kind == Read.START ? topicSet : from.topics();
-    return () -> (kind == Read.START ? hub.startReplay(from, which) : hub.replay(from, which))
-        .whenComplete((replay, failure) ->
-        hub.execute(() -> answered(kind, replay, failure)));
+    // At most the hub's replayConcurrency reads run at once; this one may wait its turn, while
+    // live events wait behind it as for any read, and the sink's keep-alives go on.
+    return () -> entered(hub.replays().enter(() ->
+        (kind == Read.START ? hub.startReplay(from, which) : hub.replay(from, which))
+            .whenComplete((replay, failure) ->
+                hub.execute(() -> answered(kind, replay, failure)))));
+  }
+
+  /** Keeps the place of a read that waits for its turn, so that closing the stream leaves it. */
+  private void entered(ReplayBudget.Place entered) {
+    synchronized (this) {
+      if (state != State.CLOSED) {
+        if (entered.isWaiting()) {
+          place = entered;
+        }
+        return;
+      }
+    }
+    entered.leave();
   }
 
   private Runnable catchUp(Map<String, Long> at) {
@@ -276,6 +294,7 @@ final class HubSubscription implements Subscription {
           || state != (kind == Read.START ? State.STARTING : State.CATCHING_UP)) {
         return;
       }
+      place = null;
       if (failure == null) {
         after = applyOrEnd(kind, replay);
       } else if (kind != Read.START && ++attempts < CATCH_UP_ATTEMPTS) {
@@ -535,6 +554,10 @@ final class HubSubscription implements Subscription {
     waiting = null;
     owed.clear();
     reading = null;
+    if (place != null) {
+      place.leave(); // a read still waiting for its turn never starts
+      place = null;
+    }
     return true;
   }
 

@@ -71,6 +71,9 @@ public final class SseHub implements AutoCloseable {
   /** Default for {@link Builder#maxPendingEvents(int)}. */
   public static final int DEFAULT_MAX_PENDING_EVENTS = 10_000;
 
+  /** Default for {@link Builder#replayConcurrency(int)}. */
+  public static final int DEFAULT_REPLAY_CONCURRENCY = 64;
+
   private static final System.Logger LOG = System.getLogger(SseHub.class.getName());
   private static final CompletableFuture<Void> PUBLISHED = CompletableFuture.completedFuture(null);
   private static final AtomicInteger NUMBERS = new AtomicInteger();
@@ -89,6 +92,7 @@ public final class SseHub implements AutoCloseable {
   private final OwnedThreads threads;
   private final ScheduledThreadPoolExecutor executor;
   private final AtomicReference<Outage> outage = new AtomicReference<>();
+  private final ReplayBudget replays;
   private volatile boolean closed;
 
   private SseHub(Builder builder) {
@@ -101,6 +105,7 @@ public final class SseHub implements AutoCloseable {
     this.threads = new OwnedThreads("hub", Integer.toString(NUMBERS.incrementAndGet()));
     this.executor = new ScheduledThreadPoolExecutor(2, threads);
     executor.setRemoveOnCancelPolicy(true);
+    this.replays = new ReplayBudget(builder.replayConcurrency, this::execute);
     try {
       fanout.attach(history);
       fanout.start(new Fanout.Listener() {
@@ -511,6 +516,11 @@ public final class SseHub implements AutoCloseable {
     });
   }
 
+  /** The history reads in flight and waiting for their turn. */
+  ReplayBudget replays() {
+    return replays;
+  }
+
   /** What listens to this hub; {@link SseListener#NONE} when nothing does. */
   SseListener listener() {
     return listener;
@@ -657,6 +667,7 @@ public final class SseHub implements AutoCloseable {
     private Fanout fanout;
     private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
+    private int replayConcurrency = DEFAULT_REPLAY_CONCURRENCY;
     private SseListener listener = SseListener.NONE;
 
     private Builder() {}
@@ -695,6 +706,22 @@ public final class SseHub implements AutoCloseable {
         throw new IllegalArgumentException("maxPendingEvents must be positive, was " + count);
       }
       this.maxPendingEvents = count;
+      return this;
+    }
+
+    /**
+     * How many history reads (a stream's replay when it starts, a catch-up) may be in flight at
+     * once; default 64. A read beyond them waits for one to finish, in the order the reads came:
+     * meanwhile its stream stays open (the servlet's keep-alives go on) and its live events wait
+     * behind the replay as they always do, so nothing is lost. A stream that ends while it
+     * waits gives up its place. This keeps a reconnect storm of thousands of clients from
+     * sending thousands of reads to the history at once.
+     */
+    public Builder replayConcurrency(int count) {
+      if (count <= 0) {
+        throw new IllegalArgumentException("replayConcurrency must be positive, was " + count);
+      }
+      this.replayConcurrency = count;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.ssekit.sample;
 
+import io.ssekit.SseHub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,10 @@ import java.util.Optional;
  * @param retry {@code SSE_RETRY_MS}: retry hint sent at connect (default unset)
  * @param historySize {@code SSE_HISTORY_SIZE}: events kept per topic (default 1000)
  * @param maxConnections {@code SSE_MAX_CONNECTIONS}: connection cap (default 100000)
+ * @param maxConnectsPerSecond {@code SSE_MAX_CONNECTS_PER_SECOND}: new streams accepted per
+ *     second (default unlimited)
+ * @param replayConcurrency {@code SSE_REPLAY_CONCURRENCY}: history reads in flight at most
+ *     (default 64)
  * @param shutdownGrace {@code SSE_SHUTDOWN_GRACE_MS}: time to close streams at shutdown
  *     (default 5000)
  * @param metrics {@code SSE_METRICS}: {@code on} or {@code off}, the {@code /metrics} endpoint and
@@ -33,6 +38,8 @@ public record AppConfig(
     Optional<Duration> retry,
     int historySize,
     int maxConnections,
+    Optional<Integer> maxConnectsPerSecond,
+    int replayConcurrency,
     Duration shutdownGrace,
     boolean metrics) {
 
@@ -49,6 +56,10 @@ public record AppConfig(
             r.integer("SSE_RETRY_MS", 0, 0, Integer.MAX_VALUE))),
         r.integer("SSE_HISTORY_SIZE", 1000, 1, Integer.MAX_VALUE),
         r.integer("SSE_MAX_CONNECTIONS", 100_000, 1, Integer.MAX_VALUE),
+        r.string("SSE_MAX_CONNECTS_PER_SECOND").map(v ->
+            r.integer("SSE_MAX_CONNECTS_PER_SECOND", 0, 1, Integer.MAX_VALUE)),
+        r.integer("SSE_REPLAY_CONCURRENCY", SseHub.DEFAULT_REPLAY_CONCURRENCY, 1,
+            Integer.MAX_VALUE),
         Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)),
         r.onOff("SSE_METRICS", true));
   }

@@ -118,7 +118,8 @@ public final class SampleApp implements AutoCloseable {
   public static SampleApp start(AppConfig config) throws Exception {
     AppMeters meters = AppMeters.of(config.metrics());
     SseListener listener = meters.listener();
-    SseHub.Builder hubBuilder = SseHub.builder().listener(listener);
+    SseHub.Builder hubBuilder = SseHub.builder().listener(listener)
+        .replayConcurrency(config.replayConcurrency());
     Optional<BooleanSupplier> redisUp = Optional.empty();
     if (config.redisUri().isPresent()) {
       String uri = config.redisUri().get();
@@ -149,6 +150,7 @@ public final class SampleApp implements AutoCloseable {
         .corsOrigins(config.corsOrigins())
         .shutdownGrace(config.shutdownGrace());
     config.retry().ifPresent(servlet::retry);
+    config.maxConnectsPerSecond().ifPresent(servlet::maxConnectsPerSecond);
     SseServlet events = servlet.build();
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);

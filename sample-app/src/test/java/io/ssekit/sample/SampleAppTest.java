@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,6 +206,20 @@ class SampleAppTest {
     IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
         () -> AppConfig.fromEnvironment(Map.of("PORT", "eighty")));
     assertTrue(port.getMessage().contains("PORT"), port.getMessage());
+    IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromEnvironment(Map.of("SSE_MAX_CONNECTS_PER_SECOND", "0")));
+    assertEquals("SSE_MAX_CONNECTS_PER_SECOND must be a whole number from 1 to 2147483647,"
+        + " was '0'", rate.getMessage());
+    IllegalArgumentException replays = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromEnvironment(Map.of("SSE_REPLAY_CONCURRENCY", "many")));
+    assertEquals("SSE_REPLAY_CONCURRENCY must be a whole number from 1 to 2147483647,"
+        + " was 'many'", replays.getMessage());
+    AppConfig admission = AppConfig.fromEnvironment(Map.of("SSE_MAX_CONNECTS_PER_SECOND", "500",
+        "SSE_REPLAY_CONCURRENCY", "8"));
+    assertEquals(Optional.of(500), admission.maxConnectsPerSecond());
+    assertEquals(8, admission.replayConcurrency());
+    assertEquals(Optional.empty(), AppConfig.fromEnvironment(Map.of()).maxConnectsPerSecond());
+    assertEquals(64, AppConfig.fromEnvironment(Map.of()).replayConcurrency());
     IllegalArgumentException redis = assertThrows(IllegalArgumentException.class,
         () -> SampleApp.start(AppConfig.fromEnvironment(
             Map.of("PORT", "0", "SSE_REDIS_URI", "http://127.0.0.1:6379"))));

@@ -213,6 +213,8 @@ public interface SseListener {
     OK,
     /** Refused: the connection cap was reached. */
     BUSY,
+    /** Refused: over the connect-rate limit (too many new streams this second). */
+    RATE_LIMITED,
     /** Refused: the servlet is shutting down. */
     SHUTDOWN,
     /** Refused: no valid credentials (401). */

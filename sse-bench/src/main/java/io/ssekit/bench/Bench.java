@@ -26,6 +26,7 @@ import org.HdrHistogram.Histogram;
  * java -jar sse-bench.jar burst N [SECONDS] [PUBLISHERS]   saturation: server CPU per delivery
  * java -jar sse-bench.jar sweep RATE SECONDS N1,N2,...     fanout at each N, plotted as SVG
  * java -jar sse-bench.jar cluster N RATE SECONDS           two instances and Redis: across instances
+ * java -jar sse-bench.jar storm N EVENTS                   a reconnect storm: time to catch up, loss
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
  *            --ssekit-jar NAME=PATH (another build, measured as server NAME)
  *            --warmup SECONDS (3)     --out DIR (target/bench)
@@ -59,6 +60,7 @@ public final class Bench {
     boolean broken = switch (options.scenario) {
       case "sweep" -> sweep(options);
       case "cluster" -> report(Cluster.run(options), options.connections / 2, true);
+      case "storm" -> Storm.run(options);
       default -> {
         List<Result> results = new ArrayList<>();
         for (Server server : options.servers()) {

@@ -116,14 +116,14 @@ final class Cluster {
     }
   }
 
-  private static String redisServer() throws IOException {
+  static String redisServer() throws IOException {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
       Path candidate = Path.of(dir, "redis-server");
       if (candidate.toFile().canExecute()) {
         return candidate.toString();
       }
     }
-    throw new IOException("cluster needs redis-server on the PATH (Debian: apt-get install"
+    throw new IOException("this scenario needs redis-server on the PATH (Debian: apt-get install"
         + " redis-server)");
   }
 }

@@ -17,6 +17,10 @@ final class Options {
         sweep RATE SECONDS N1,N2,...         fanout at each N: sweep.csv and sweep.svg in --out
         cluster N RATE SECONDS               two ssekit instances sharing a redis-server, N/2 streams
                                              each, publishing to the first: latency and loss across
+        storm N EVENTS                       N streams cut at once, EVENTS published meanwhile, all
+                                             back within 1 s with Last-Event-ID: time until each has
+                                             everything, loss, server CPU, a probe stream's latency;
+                                             storm.json and storm.md in --out (ssekit only)
       options:
         --servers ssekit,jetty               servers to measure, in this order (default every
                                              ssekit build, then jetty)
@@ -28,6 +32,9 @@ final class Options {
         --warmup SECONDS                     publishing before the measured phase (default 3)
         --timeline on                        scrape each ssekit server's /metrics once a second:
                                              NAME-timeline.csv and NAME-timeline.svg in --out
+        --redis on                           storm: history and fanout in a redis-server of its
+                                             own, and the Redis commands the storm cost
+        --probe-rate N                       storm: probe events per second (default 20)
         --out DIR                            server logs (default target/bench)""";
 
   /** The server name of the sample app that {@code --ssekit-jar PATH} names. */
@@ -43,6 +50,12 @@ final class Options {
   int rate;
   int seconds;
   int publishers = 4;
+  /** {@code storm}: the events published while the streams are away. */
+  int events;
+  /** {@code storm}: history and fanout in Redis. */
+  boolean redis;
+  /** {@code storm}: the probe's events per second. */
+  int probeRate = 20;
   List<Integer> sweep = List.of();
   int warmup = 3;
   /** Whether to scrape each ssekit server's {@code /metrics} once a second ({@link Timeline}). */
@@ -71,12 +84,9 @@ final class Options {
           case "--ssekit-jar" -> o.ssekitJar(value);
           case "--ssekit-env" -> o.ssekitEnv(value);
           case "--warmup" -> o.warmup = number(arg, value, 0);
-          case "--timeline" -> o.timeline = switch (value) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException("--timeline takes on or off, was '"
-                + value + "'");
-          };
+          case "--timeline" -> o.timeline = onOff(arg, value);
+          case "--redis" -> o.redis = onOff(arg, value);
+          case "--probe-rate" -> o.probeRate = number(arg, value, 1);
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
         }
@@ -123,6 +133,11 @@ final class Options {
         o.connections = number("N", rest.get(0), 2);
         o.rate = number("RATE", rest.get(1), 1);
         o.seconds = number("SECONDS", rest.get(2), 1);
+      }
+      case "storm" -> {
+        require(rest, 2, 2);
+        o.connections = number("N", rest.get(0), 1);
+        o.events = number("EVENTS", rest.get(1), 1);
       }
       default -> throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
@@ -218,6 +233,7 @@ final class Options {
       case "idle" -> "idle " + connections;
       case "fanout" -> "fanout " + connections + " " + rate + " " + seconds;
       case "cluster" -> "cluster " + connections + " " + rate + " " + seconds;
+      case "storm" -> "storm " + connections + " " + events;
       default -> "burst " + connections + " " + seconds + " " + publishers;
     };
   }
@@ -243,6 +259,15 @@ final class Options {
       throw new IllegalArgumentException("N is at most 19000 (20000 open files per process)");
     }
     return n;
+  }
+
+  private static boolean onOff(String option, String value) {
+    return switch (value) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException(option + " takes on or off, was '" + value
+          + "'");
+    };
   }
 
   private static void require(List<String> args, int min, int max) {

@@ -12,17 +12,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Publishes {@code {"t":<nanoTime>}} with {@code POST /send} over keep-alive HTTP/1.1
- * connections: at a fixed rate, or as fast as {@code connections} senders can, one request in
- * flight each. Counts what the server accepted.
+ * Publishes {@code {"t":<nanoTime>}} with {@code POST /send} (or with {@code POST /publish} to a
+ * topic of its own) over keep-alive HTTP/1.1 connections: at a fixed rate, or as fast as {@code
+ * connections} senders can, one request in flight each. Counts what the server accepted.
  */
 final class Publisher {
   private final URI send;
+  /** The topic of {@code POST /publish}; {@code null}: {@code POST /send}. */
+  private final String topic;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
   Publisher(URI send) {
-    this.send = send;
+    this(send, null);
+  }
+
+  /** Publishes to {@code topic} with the sample app's {@code POST /publish} at {@code publish}. */
+  Publisher(URI publish, String topic) {
+    this.send = publish;
+    this.topic = topic;
   }
 
   long accepted() {
@@ -84,7 +92,10 @@ final class Publisher {
 
   private HttpRequest request() {
     return HttpRequest.newBuilder(send).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"t\":" + System.nanoTime() + "}")).build();
+        .POST(HttpRequest.BodyPublishers.ofString(topic == null
+            ? "{\"t\":" + System.nanoTime() + "}"
+            : "{\"topic\":\"" + topic + "\",\"data\":{\"t\":" + System.nanoTime() + "}}"))
+        .build();
   }
 
   private void count(HttpResponse<?> response, Throwable failure) {

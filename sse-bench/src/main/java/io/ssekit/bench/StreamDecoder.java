@@ -11,7 +11,10 @@ import java.util.Locale;
  * skipped). It allocates only while reading the headers: an event costs no allocation.
  *
  * <p>Of each event it reports whether it had data, and the first whole number in its data (the
- * benchmark's publishers send {@code {"t":<nanoTime>}}), or -1.
+ * benchmark's publishers send {@code {"t":<nanoTime>}}), or -1. A decoder made {@linkplain
+ * #withFields with fields} also reads each block's {@code id}, {@code event} and {@code retry}
+ * fields (allocating for them) and reports every block, with or without data, to {@link
+ * Listener#onBlock}, as a client that resumes needs.
  */
 final class StreamDecoder {
   /** What the decoder found. Called on the decoding thread. */
@@ -21,6 +24,20 @@ final class StreamDecoder {
 
     /** An event was dispatched; {@code number} is the first number in its data, or -1. */
     void onEvent(long number);
+
+    /** With fields: the response's status line and headers, before {@link #onHeaders}. */
+    default void onHeaderText(String text) {}
+
+    /**
+     * With fields, instead of {@link #onEvent}: a block ended by a blank line.
+     *
+     * @param id the block's {@code id} field, or {@code null} when it had none
+     * @param event its {@code event} field, or {@code null}
+     * @param retry its {@code retry} field, or -1
+     * @param hasData whether it had data (and so is dispatched as an event)
+     * @param number the first number in its data, or -1
+     */
+    default void onBlock(String id, String event, long retry, boolean hasData, long number) {}
   }
 
   private static final int HEADERS = 0;
@@ -36,6 +53,7 @@ final class StreamDecoder {
   private static final int FIELD_NAME = 1;
   private static final int DATA_VALUE = 2;
   private static final int SKIP_LINE = 3;
+  private static final int FIELD_VALUE = 4;
 
   private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
 
@@ -54,8 +72,30 @@ final class StreamDecoder {
   private boolean inNumber;
   private boolean numberDone;
 
+  /** With fields: the field name and value of the line being read, and the block's fields. */
+  private final boolean fields;
+  private StringBuilder fieldName;
+  private StringBuilder fieldValue;
+  private String blockId;
+  private String blockEvent;
+  private long blockRetry = -1;
+
   StreamDecoder(Listener listener) {
+    this(listener, false);
+  }
+
+  private StreamDecoder(Listener listener, boolean fields) {
     this.listener = listener;
+    this.fields = fields;
+    if (fields) {
+      fieldName = new StringBuilder(8);
+      fieldValue = new StringBuilder(64);
+    }
+  }
+
+  /** A decoder that reads the {@code id}, {@code event} and {@code retry} fields too. */
+  static StreamDecoder withFields(Listener listener) {
+    return new StreamDecoder(listener, true);
   }
 
   /** Whether the response ended (a final chunk) or could not be read. */
@@ -107,6 +147,9 @@ final class StreamDecoder {
           ? Integer.parseInt(text.substring(9, 12)) : -1;
       boolean chunked = text.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked");
       phase = status == 200 ? (chunked ? CHUNK_SIZE : PLAIN_BODY) : DONE;
+      if (fields) {
+        listener.onHeaderText(text);
+      }
       listener.onHeaders(status);
     } else if (n > 16 * 1024) {
       phase = DONE;
@@ -150,6 +193,7 @@ final class StreamDecoder {
       }
       case FIELD_NAME -> fieldByte(b);
       case DATA_VALUE -> dataByte(b);
+      case FIELD_VALUE -> fieldValue.append((char) (b & 0xff));
       default -> {
         // SKIP_LINE: another field or a comment
       }
@@ -161,8 +205,14 @@ final class StreamDecoder {
       line = fieldMayBeData && fieldLength == DATA.length ? DATA_VALUE : SKIP_LINE;
       if (line == DATA_VALUE) {
         hasData = true;
+      } else if (fields && isKeptField()) {
+        line = FIELD_VALUE;
+        fieldValue.setLength(0);
       }
       return;
+    }
+    if (fields) {
+      fieldName.append((char) (b & 0xff));
     }
     fieldMayBeData = fieldMayBeData && fieldLength < DATA.length && DATA[fieldLength] == b;
     fieldLength++;
@@ -180,10 +230,41 @@ final class StreamDecoder {
     }
   }
 
+  private boolean isKeptField() {
+    String name = fieldName.toString();
+    return name.equals("id") || name.equals("event") || name.equals("retry");
+  }
+
+  /** The end of a kept field's line: its value, without the one space after the colon. */
+  private void keepField() {
+    String value = fieldValue.length() > 0 && fieldValue.charAt(0) == ' '
+        ? fieldValue.substring(1) : fieldValue.toString();
+    switch (fieldName.toString()) {
+      case "id" -> blockId = value;
+      case "event" -> blockEvent = value;
+      default -> {
+        if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          blockRetry = Long.parseLong(value);
+        }
+      }
+    }
+  }
+
   private void endOfLine() {
+    if (fields && line != LINE_START) {
+      if (line == FIELD_VALUE) {
+        keepField();
+      }
+      fieldName.setLength(0);
+    }
     if (line == LINE_START) {
       // A blank line: dispatch.
-      if (hasData) {
+      if (fields) {
+        listener.onBlock(blockId, blockEvent, blockRetry, hasData, inNumber ? number : -1);
+        blockId = null;
+        blockEvent = null;
+        blockRetry = -1;
+      } else if (hasData) {
         listener.onEvent(inNumber ? number : -1);
       }
       hasData = false;

@@ -57,7 +57,7 @@ public final class SseMetrics implements SseListener, MeterBinder {
 
   /**
    * Counter: stream requests answered, tag {@code result}: {@code ok} (opened), {@code busy} (the
-   * connection cap), {@code shutdown}, {@code unauthorized}, {@code forbidden}, {@code invalid}
+   * connection cap), {@code rate-limited} (over the connect rate), {@code shutdown}, {@code unauthorized}, {@code forbidden}, {@code invalid}
    * (a bad topic), {@code error}.
    */
   public static final String STREAMS_OPENED = "ssekit.streams.opened";

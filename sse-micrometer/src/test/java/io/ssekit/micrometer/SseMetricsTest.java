@@ -53,8 +53,8 @@ class SseMetricsTest {
         SseMetrics.DELIVERY_LAG, SseMetrics.SOCKET_WRITES, SseMetrics.SOCKET_WRITTEN,
         SseMetrics.RESUMES, SseMetrics.RESUMES_REPLAYED, SseMetrics.HISTORY_ERRORS,
         SseMetrics.FANOUT_ERRORS, SseMetrics.TICKETS)), names);
-    for (String result : new String[] {"ok", "busy", "shutdown", "unauthorized", "forbidden",
-        "invalid", "error"}) {
+    for (String result : new String[] {"ok", "busy", "rate-limited", "shutdown", "unauthorized",
+        "forbidden", "invalid", "error"}) {
       assertEquals(0, counter(SseMetrics.STREAMS_OPENED, "result", result));
     }
     for (String reason : new String[] {"client-gone", "fell-behind", "credentials-expired",
@@ -80,6 +80,7 @@ class SseMetricsTest {
     metrics.streamOpened(OpenResult.OK);
     metrics.streamOpened(OpenResult.OK);
     metrics.streamOpened(OpenResult.BUSY);
+    metrics.streamOpened(OpenResult.RATE_LIMITED);
     metrics.streamClosed(CloseReason.FELL_BEHIND);
     metrics.published(PublishResult.OK, TimeUnit.MILLISECONDS.toNanos(3));
     metrics.published(PublishResult.FAILED, TimeUnit.MILLISECONDS.toNanos(5));
@@ -104,6 +105,7 @@ class SseMetricsTest {
 
     assertEquals(2, counter(SseMetrics.STREAMS_OPENED, "result", "ok"));
     assertEquals(1, counter(SseMetrics.STREAMS_OPENED, "result", "busy"));
+    assertEquals(1, counter(SseMetrics.STREAMS_OPENED, "result", "rate-limited"));
     assertEquals(1, counter(SseMetrics.STREAMS_CLOSED, "reason", "fell-behind"));
     assertEquals(1, counter(SseMetrics.EVENTS_PUBLISHED, "result", "ok"));
     assertEquals(1, counter(SseMetrics.EVENTS_PUBLISHED, "result", "failed"));

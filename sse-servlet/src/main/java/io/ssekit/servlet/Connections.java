@@ -200,9 +200,19 @@ final class Connections implements SseListener.Source {
    * and half as much again) and the named event, whose data repeats the hint in milliseconds.
    */
   byte[] closingFrame(String event) {
-    Duration retry = jittered(policy.retryBeforeClose(load()));
+    return closingFrame(event, Duration.ZERO);
+  }
+
+  /** A final frame as {@link #closingFrame(String)}, its hint {@code later} than that. */
+  byte[] closingFrame(String event, Duration later) {
+    Duration retry = closingHint(later);
     return SseEncoder.encode(
         new SseEvent(null, event, "{\"retry\":" + retry.toMillis() + "}", retry));
+  }
+
+  /** The jittered hint for the current load, plus {@code later}. */
+  Duration closingHint(Duration later) {
+    return jittered(policy.retryBeforeClose(load())).plus(later);
   }
 
   /**

@@ -121,7 +121,8 @@ final class ServletOptions {
   /** A new hub over the configured history and fanout (the servlet owns and closes it). */
   SseHub newHub() {
     SseHub.Builder builder = SseHub.builder().maxEventSize(get(MAX_EVENT_SIZE))
-        .maxPendingEvents(get(MAX_PENDING_EVENTS)).listener(get(LISTENER));
+        .maxPendingEvents(get(MAX_PENDING_EVENTS)).listener(get(LISTENER))
+        .replayConcurrency(get(ServletSetting.REPLAY_CONCURRENCY));
     if (get(HISTORY) != null) {
       builder.history(get(HISTORY));
     }

@@ -40,8 +40,8 @@ import java.util.function.Function;
  * <p>Two combinations are refused: {@link #KEEP_ALIVE_POLICY} other than the fixed one with any of
  * {@link #KEEP_ALIVE}, {@link #RETRY} and {@link #MAX_LIFETIME}, which configure the fixed one;
  * and {@link SseServlet.Builder#hub} with any of {@link #HISTORY}, {@link #FANOUT},
- * {@link #MAX_EVENT_SIZE} and {@link #MAX_PENDING_EVENTS}, which configure the hub the servlet
- * otherwise creates.
+ * {@link #MAX_EVENT_SIZE}, {@link #MAX_PENDING_EVENTS} and {@link #REPLAY_CONCURRENCY}, which
+ * configure the hub the servlet otherwise creates.
  *
  * @param <T> the type of the value, as the builder takes it
  */
@@ -85,13 +85,22 @@ public final class ServletSetting<T> {
   public static final ServletSetting<Integer> MAX_CONNECTIONS = count("maxConnections", 100_000,
       "open streams at most");
 
+  /** {@code maxConnectsPerSecond}: a rate of new streams; unset: no limit. */
+  public static final ServletSetting<Integer> MAX_CONNECTS_PER_SECOND = new ServletSetting<>(
+      "maxConnectsPerSecond", null,
+      (settings, name) -> settings.string(name).map(v -> settings.positiveInt(name, 1)),
+      ServletSetting::requirePositive, value -> code(Integer.toString(value)),
+      "new streams accepted per second (a token bucket holding one second's worth); a request"
+          + " over it is answered as over the cap, its `retry:` spread over the time the excess"
+          + " needs at this rate");
+
   /** {@code overloadPolicy}: how a stream that cannot be served is answered. */
   public static final ServletSetting<OverloadPolicy> OVERLOAD_POLICY = new ServletSetting<>(
       "overloadPolicy", OverloadPolicy.SSE_BUSY,
       (settings, name) -> settings.string(name).map(v -> OverloadPolicy.fromSetting(name, v)),
       (name, value) -> { }, policy -> code(policy.setting()),
-      "beyond the cap and while shutting down: a short `200` stream (`sse-busy` /"
-          + " `server-shutdown`) or `503`");
+      "beyond the cap or the connect rate and while shutting down: a short `200` stream"
+          + " (`sse-busy` / `server-shutdown`) or `503`");
 
   /** {@code maxEventSize}: a size in bytes. */
   public static final ServletSetting<Integer> MAX_EVENT_SIZE = size("maxEventSize",
@@ -105,6 +114,12 @@ public final class ServletSetting<T> {
   public static final ServletSetting<Integer> MAX_PENDING_EVENTS = count("maxPendingEvents",
       SseHub.DEFAULT_MAX_PENDING_EVENTS,
       "live events a starting stream may hold while its replay is read and written");
+
+  /** {@code replayConcurrency}: a count of history reads. */
+  public static final ServletSetting<Integer> REPLAY_CONCURRENCY = count("replayConcurrency",
+      SseHub.DEFAULT_REPLAY_CONCURRENCY,
+      "history reads (replays, catch-ups) in flight at once; streams beyond wait their turn in"
+          + " order, with keep-alives, losing nothing");
 
   /** {@code corsOrigins}: a list of origins, or {@code *}. */
   public static final ServletSetting<List<String>> CORS_ORIGINS = new ServletSetting<>(
@@ -149,8 +164,9 @@ public final class ServletSetting<T> {
       "servlet context attribute holding the hub (change it for several servlets)");
 
   private static final List<ServletSetting<?>> ALL = List.of(HISTORY, FANOUT, AUTHENTICATOR,
-      KEEP_ALIVE, RETRY, MAX_LIFETIME, KEEP_ALIVE_POLICY, MAX_CONNECTIONS, OVERLOAD_POLICY,
-      MAX_EVENT_SIZE, MAX_QUEUED_BYTES, MAX_PENDING_EVENTS, CORS_ORIGINS, CORS_MAX_AGE,
+      KEEP_ALIVE, RETRY, MAX_LIFETIME, KEEP_ALIVE_POLICY, MAX_CONNECTIONS,
+      MAX_CONNECTS_PER_SECOND, OVERLOAD_POLICY, MAX_EVENT_SIZE, MAX_QUEUED_BYTES,
+      MAX_PENDING_EVENTS, REPLAY_CONCURRENCY, CORS_ORIGINS, CORS_MAX_AGE,
       TOKEN_EXPIRY_WARNING, SHUTDOWN_GRACE, LISTENER, HUB_ATTRIBUTE);
 
   /** The settings of the fixed keep-alive policy, which {@link #KEEP_ALIVE_POLICY} replaces. */
@@ -158,7 +174,7 @@ public final class ServletSetting<T> {
 
   /** The settings of the hub the servlet creates, which {@link SseServlet.Builder#hub} replaces. */
   static final List<ServletSetting<?>> OWN_HUB =
-      List.of(HISTORY, FANOUT, MAX_EVENT_SIZE, MAX_PENDING_EVENTS);
+      List.of(HISTORY, FANOUT, MAX_EVENT_SIZE, MAX_PENDING_EVENTS, REPLAY_CONCURRENCY);
 
   private final String name;
   private final T defaultValue;

@@ -90,6 +90,8 @@ public class SseServlet extends HttpServlet {
   private transient Authenticator authenticator;
   private transient SseListener listener = SseListener.NONE;
   private transient byte[] greeting;
+  /** The connect-rate limit; {@code null}: none. */
+  private transient ConnectRate connectRate;
 
   /** A servlet configured by its init-params (web.xml, {@code @WebServlet}, registration). */
   public SseServlet() {
@@ -135,6 +137,8 @@ public class SseServlet extends HttpServlet {
       listener.attach(connections);
       pace = hub.pacedBy(connections.writer());
       greeting = greeting(options);
+      Integer perSecond = options.get(ServletSetting.MAX_CONNECTS_PER_SECOND);
+      connectRate = perSecond == null ? null : new ConnectRate(perSecond);
       config.getServletContext().setAttribute(options.get(ServletSetting.HUB_ATTRIBUTE), hub);
     } catch (RuntimeException e) {
       throw new ServletException("SseServlet '" + config.getServletName()
@@ -200,6 +204,14 @@ public class SseServlet extends HttpServlet {
       listener.streamOpened(OpenResult.SHUTDOWN);
       comeBackLater(response, ProtocolEvents.SHUTDOWN, "shutting-down", "Server shutting down",
           "this server is stopping; connect again");
+      return;
+    }
+    Duration overRate = connectRate == null ? null : connectRate.admit();
+    if (overRate != null) {
+      listener.streamOpened(OpenResult.RATE_LIMITED);
+      comeBackLater(response, ProtocolEvents.BUSY, "rate-limited", "Too many new streams",
+          "this server accepts " + options.get(ServletSetting.MAX_CONNECTS_PER_SECOND)
+          + " new streams per second", overRate);
       return;
     }
     if (!connections.tryReserve()) {
@@ -358,13 +370,25 @@ public class SseServlet extends HttpServlet {
    */
   private void comeBackLater(HttpServletResponse response, String event, String type,
       String title, String detail) throws IOException {
+    comeBackLater(response, event, type, title, detail, null);
+  }
+
+  /**
+   * As above; {@code later}, when not {@code null}, is added to the hint, and the 503's {@code
+   * Retry-After} then gets the usual jitter too, so that refused requests come back spread out.
+   */
+  private void comeBackLater(HttpServletResponse response, String event, String type,
+      String title, String detail, Duration later) throws IOException {
     if (options.get(ServletSetting.OVERLOAD_POLICY) == OverloadPolicy.SERVICE_UNAVAILABLE) {
-      long seconds = Math.max(1, (options.keepAlive().retryBeforeClose(1).toMillis() + 999) / 1000);
+      long millis = later == null ? options.keepAlive().retryBeforeClose(1).toMillis()
+          : connections.closingHint(later).toMillis();
+      long seconds = Math.max(1, (millis + 999) / 1000);
       response.setHeader("Retry-After", Long.toString(seconds));
       Problems.send(response, 503, type, title, detail + "; retry after " + seconds + " s");
       return;
     }
-    byte[] frame = connections.closingFrame(event);
+    byte[] frame = later == null ? connections.closingFrame(event)
+        : connections.closingFrame(event, later);
     response.setStatus(HttpServletResponse.SC_OK);
     response.setContentType("text/event-stream;charset=UTF-8");
     response.setHeader("Cache-Control", "no-cache");
@@ -458,8 +482,9 @@ public class SseServlet extends HttpServlet {
 
     /**
      * Streams from an existing hub, which the caller keeps and closes; excludes {@link #history},
-     * {@link #fanout}, {@link #maxEventSize} and {@link #maxPendingEvents}, which configure the
-     * hub the servlet otherwise creates (and closes in {@code destroy}).
+     * {@link #fanout}, {@link #maxEventSize}, {@link #maxPendingEvents} and {@link
+     * #replayConcurrency}, which configure the hub the servlet otherwise creates (and closes in
+     * {@code destroy}).
      */
     public Builder hub(SseHub value) {
       this.hub = Objects.requireNonNull(value, "hub must not be null");
@@ -509,6 +534,11 @@ public class SseServlet extends HttpServlet {
       return set(ServletSetting.MAX_CONNECTIONS, count);
     }
 
+    /** Sets {@link ServletSetting#MAX_CONNECTS_PER_SECOND}. */
+    public Builder maxConnectsPerSecond(int count) {
+      return set(ServletSetting.MAX_CONNECTS_PER_SECOND, count);
+    }
+
     /** Sets {@link ServletSetting#OVERLOAD_POLICY}. */
     public Builder overloadPolicy(OverloadPolicy value) {
       return set(ServletSetting.OVERLOAD_POLICY, value);
@@ -527,6 +557,11 @@ public class SseServlet extends HttpServlet {
     /** Sets {@link ServletSetting#MAX_PENDING_EVENTS}. */
     public Builder maxPendingEvents(int count) {
       return set(ServletSetting.MAX_PENDING_EVENTS, count);
+    }
+
+    /** Sets {@link ServletSetting#REPLAY_CONCURRENCY}. */
+    public Builder replayConcurrency(int count) {
+      return set(ServletSetting.REPLAY_CONCURRENCY, count);
     }
 
     /** Sets {@link ServletSetting#CORS_ORIGINS}. */
