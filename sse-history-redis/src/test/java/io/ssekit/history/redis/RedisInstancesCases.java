@@ -84,10 +84,11 @@ abstract class RedisInstancesCases {
     return out;
   }
 
-  static void assertDenseAndIncreasing(List<Long> positions, int count) {
+  /** As many events as were published, each once (positions grow strictly), in order. */
+  static void assertEveryEventOnceInOrder(List<Long> positions, int count) {
     assertEquals(count, positions.size(), "every event once");
     for (int i = 1; i < positions.size(); i++) {
-      assertEquals(positions.get(i - 1) + 1, positions.get(i), "in position order, no gap");
+      assertTrue(positions.get(i - 1) < positions.get(i), "in position order, none twice");
     }
   }
 
@@ -125,7 +126,7 @@ abstract class RedisInstancesCases {
     CompletableFuture.allOf(publishers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
     await().atMost(WAIT).until(() -> onOne.events().size() >= 800 && onTwo.events().size() >= 800);
-    assertDenseAndIncreasing(positions(onOne, "t"), 800);
+    assertEveryEventOnceInOrder(positions(onOne, "t"), 800);
     assertEquals(onOne.events(), onTwo.events(), "the same events in the same order everywhere");
   }
 
@@ -187,8 +188,8 @@ abstract class RedisInstancesCases {
     publishing.get(60, TimeUnit.SECONDS);
 
     await().atMost(WAIT).until(() -> onTwo.events().size() >= 300);
-    assertDenseAndIncreasing(positions(onTwo, "a"), 200);
-    assertDenseAndIncreasing(positions(onTwo, "b"), 100);
+    assertEveryEventOnceInOrder(positions(onTwo, "a"), 200);
+    assertEveryEventOnceInOrder(positions(onTwo, "b"), 100);
     assertFalse(onTwo.ended(), "the stream stayed open");
     assertTrue(onTwo.frames().stream().noneMatch(f -> "sse-reset".equals(f.event())),
         "nothing was lost, so nothing is reset");
