@@ -107,6 +107,28 @@ abstract class RedisInstancesCases {
   }
 
   @Test
+  void aPublishRetriedOnAnotherInstanceWithItsKeyIsDeliveredOnce() {
+    SseHub one = instance();
+    SseHub two = instance();
+    RecordingSink onOne = stream(one, "orders");
+    RecordingSink onTwo = stream(two, "orders");
+
+    String first = one.publish("orders", "created", "orders|17", "req-17")
+        .toCompletableFuture().join();
+    String retried = two.publish("orders", "created", "orders|17", "req-17")
+        .toCompletableFuture().join();
+    String next = two.publish("orders", "created", "orders|18", "req-18")
+        .toCompletableFuture().join();
+
+    assertEquals(first, retried, "the retry answers the first publish's id");
+    await().atMost(WAIT).until(() -> onOne.events().size() >= 2 && onTwo.events().size() >= 2);
+    List<Frame> expected = List.of(new Frame(first, "created", "orders|17"),
+        new Frame(next, "created", "orders|18"));
+    assertEquals(expected, onOne.events());
+    assertEquals(expected, onTwo.events());
+  }
+
+  @Test
   void instancesPublishingToOneTopicAtOnceDeliverOneOrderEverywhere() throws Exception {
     SseHub one = instance();
     SseHub two = instance();
