@@ -118,7 +118,8 @@ public final class SampleApp implements AutoCloseable {
   public static SampleApp start(AppConfig config) throws Exception {
     AppMeters meters = AppMeters.of(config.metrics());
     SseListener listener = meters.listener();
-    SseHub.Builder hubBuilder = SseHub.builder().listener(listener);
+    SseHub.Builder hubBuilder = SseHub.builder().listener(listener)
+        .idempotencyWindow(config.idempotencyWindow());
     Optional<BooleanSupplier> redisUp = Optional.empty();
     if (config.redisUri().isPresent()) {
       String uri = config.redisUri().get();
