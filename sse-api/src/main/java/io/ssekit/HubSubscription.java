@@ -360,8 +360,8 @@ final class HubSubscription implements Subscription {
         }
         if (!replay.complete()) {
           // Goes on from where the history says, even below where the stream was: after the
-          // reset, an event there is new to the client (a history restored from older data
-          // reuses positions).
+          // reset, an event there is new to the client (a history that lost events the stream
+          // had answers a start below them).
           for (String topic : replay.incomplete()) {
             positions[Arrays.binarySearch(topics, topic)] =
                 replay.start().position(topic).orElseThrow();

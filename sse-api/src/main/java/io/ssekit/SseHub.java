@@ -2,10 +2,12 @@ package io.ssekit;
 
 import io.ssekit.internal.GuardedListener;
 import io.ssekit.internal.OwnedThreads;
+import io.ssekit.spi.Appended;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
 import io.ssekit.spi.EventHistoryProvider;
 import io.ssekit.spi.Fanout;
+import io.ssekit.spi.IdempotencyKey;
 import io.ssekit.spi.Providers;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.Settings;
@@ -16,6 +18,7 @@ import io.ssekit.spi.SseListener.PublishResult;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.spi.Topics;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -82,6 +85,7 @@ public final class SseHub implements AutoCloseable {
   private final Fanout fanout;
   private final int maxEventSize;
   private final int maxPendingEvents;
+  private final Duration idempotencyWindow;
   private final SseListener listener;
   private final boolean listening;
   private final PublishGate gate = new PublishGate();
@@ -100,6 +104,7 @@ public final class SseHub implements AutoCloseable {
     this.fanout = builder.fanout != null ? builder.fanout : Fanout.local();
     this.maxEventSize = builder.maxEventSize;
     this.maxPendingEvents = builder.maxPendingEvents;
+    this.idempotencyWindow = builder.idempotencyWindow;
     this.listener = GuardedListener.of(builder.listener);
     this.listening = listener != SseListener.NONE;
     this.threads = new OwnedThreads("hub", Integer.toString(NUMBERS.incrementAndGet()));
@@ -163,6 +168,27 @@ public final class SseHub implements AutoCloseable {
    * @throws IllegalStateException when the hub is closed
    */
   public CompletionStage<String> publish(String topic, String name, String data) {
+    return publish(topic, name, data, null);
+  }
+
+  /**
+   * Publishes an event as {@link #publish(String, String, String)} does, once per idempotency
+   * key: a publish whose {@code idempotencyKey} repeats the key of a publish to the same topic
+   * within the {@linkplain Builder#idempotencyWindow window} (default 5 minutes) stores and
+   * delivers nothing and answers the first publish's id. The history keeps the keys, so this
+   * holds across instances that share it ({@code sse-history-redis}); a history that takes no
+   * keys fails the stage with {@link UnsupportedOperationException}.
+   *
+   * @param idempotencyKey 1 to 256 bytes of UTF-8 (a client's {@code Idempotency-Key} header,
+   *     say), or {@code null} for a publish without one
+   * @return the id the history assigned, or the first publish's id for a repeated key
+   * @throws IllegalArgumentException for an invalid topic, name or key, or data over the size
+   *     limit
+   * @throws IllegalStateException when the hub is closed
+   */
+  public CompletionStage<String> publish(String topic, String name, String data,
+      String idempotencyKey) {
+    IdempotencyKey key;
     try {
       Topics.requireValid(topic);
       if (name != null) {
@@ -174,22 +200,36 @@ public final class SseHub implements AutoCloseable {
         throw new IllegalArgumentException("event data of " + size + " bytes exceeds maxEventSize"
             + " of " + maxEventSize + " bytes");
       }
+      key = idempotencyKey == null ? null : new IdempotencyKey(idempotencyKey, idempotencyWindow);
       requireOpen();
     } catch (RuntimeException e) {
       listener.published(topic, PublishResult.REJECTED, 0);
       throw e;
     }
     if (!listening) {
-      return gate.admit(() -> lanes.submit(topic, () -> history.append(topic, name, data)
-          .thenCompose(stored -> fanout.publish(stored).thenApply(done -> stored.id()))));
+      return gate.admit(() -> lanes.submit(topic, () -> key == null
+          ? history.append(topic, name, data)
+              .thenCompose(stored -> fanout.publish(stored).thenApply(done -> stored.id()))
+          : history.append(topic, name, data, key).thenCompose(appended -> appended.repeated()
+              ? CompletableFuture.completedFuture(appended.id())
+              : fanout.publish(appended.event()).thenApply(done -> appended.id()))));
     }
     long accepted = System.nanoTime();
     CompletionStage<String> published = gate.admit(() -> lanes.submit(topic,
-        () -> reported(history.append(topic, name, data), Operation.HISTORY_APPEND)
-            .thenCompose(stored -> reported(fanoutOf(stored, accepted), Operation.FANOUT_PUBLISH)
-                .thenApply(done -> stored.id()))));
+        () -> reported(appendOf(topic, name, data, key), Operation.HISTORY_APPEND)
+            .thenCompose(appended -> appended.repeated()
+                ? CompletableFuture.completedFuture(appended.id())
+                : reported(fanoutOf(appended.event(), accepted), Operation.FANOUT_PUBLISH)
+                    .thenApply(done -> appended.id()))));
     return published.whenComplete((id, failure) -> listener.published(topic,
         failure == null ? PublishResult.OK : PublishResult.FAILED, System.nanoTime() - accepted));
+  }
+
+  /** The history's append, with the key when there is one. */
+  private CompletionStage<Appended> appendOf(String topic, String name, String data,
+      IdempotencyKey key) {
+    return key == null ? history.append(topic, name, data).thenApply(Appended::stored)
+        : history.append(topic, name, data, key);
   }
 
   /**
@@ -668,6 +708,7 @@ public final class SseHub implements AutoCloseable {
     private int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
     private int maxPendingEvents = DEFAULT_MAX_PENDING_EVENTS;
     private int replayConcurrency = DEFAULT_REPLAY_CONCURRENCY;
+    private Duration idempotencyWindow = IdempotencyKey.DEFAULT_WINDOW;
     private SseListener listener = SseListener.NONE;
 
     private Builder() {}
@@ -722,6 +763,15 @@ public final class SseHub implements AutoCloseable {
         throw new IllegalArgumentException("replayConcurrency must be positive, was " + count);
       }
       this.replayConcurrency = count;
+      return this;
+    }
+
+    /**
+     * How long the history remembers a publish's idempotency key (see {@link
+     * SseHub#publish(String, String, String, String)}); default 5 minutes, at most a day.
+     */
+    public Builder idempotencyWindow(Duration window) {
+      this.idempotencyWindow = IdempotencyKey.requireValidWindow(window);
       return this;
     }
 

@@ -26,6 +26,8 @@ import java.util.Optional;
  *     (default 64)
  * @param shutdownGrace {@code SSE_SHUTDOWN_GRACE_MS}: time to close streams at shutdown
  *     (default 5000)
+ * @param idempotencyWindow {@code SSE_IDEMPOTENCY_WINDOW_MS}: how long a publish's
+ *     {@code Idempotency-Key} is remembered (default 300000, at most a day)
  * @param metrics {@code SSE_METRICS}: {@code on} or {@code off}, the {@code /metrics} endpoint and
  *     the meters (default on)
  */
@@ -41,6 +43,7 @@ public record AppConfig(
     Optional<Integer> maxConnectsPerSecond,
     int replayConcurrency,
     Duration shutdownGrace,
+    Duration idempotencyWindow,
     boolean metrics) {
 
   /** Reads the configuration from {@code env}, with the defaults above. */
@@ -61,6 +64,7 @@ public record AppConfig(
         r.integer("SSE_REPLAY_CONCURRENCY", SseHub.DEFAULT_REPLAY_CONCURRENCY, 1,
             Integer.MAX_VALUE),
         Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)),
+        Duration.ofMillis(r.integer("SSE_IDEMPOTENCY_WINDOW_MS", 300_000, 1, 86_400_000)),
         r.onOff("SSE_METRICS", true));
   }
 

@@ -7,6 +7,7 @@ import io.ssekit.servlet.Problems;
 import io.ssekit.servlet.ServletAuthRequest;
 import io.ssekit.spi.AuthResult;
 import io.ssekit.spi.Authenticator;
+import io.ssekit.spi.IdempotencyKey;
 import io.ssekit.spi.SseListener;
 import io.ssekit.spi.SsePrincipal;
 import io.ssekit.spi.Topics;
@@ -33,7 +34,13 @@ import org.slf4j.LoggerFactory;
  *       verbatim, any other JSON as its JSON text. Answers {@code {"id":"...","topic":"t"}}.</li>
  * </ul>
  * Invalid JSON or fields answer {@code 400}, a body over the size limit {@code 413}, both as
- * problem details. The authenticator decides first ({@code 401} with {@code WWW-Authenticate});
+ * problem details.
+ *
+ * <p>Both take an optional {@code Idempotency-Key} header (1 to 256 bytes, else {@code 400}):
+ * a request that repeats the key of a publish to the same topic within the window
+ * ({@code SSE_IDEMPOTENCY_WINDOW_MS}) publishes nothing and gets the first one's answer:
+ * {@code /publish} its id, {@code /send} {@code {"sent":true,...}} with the streams counted
+ * now. The history keeps the keys, so a retry that reaches another instance is a repeat too. The authenticator decides first ({@code 401} with {@code WWW-Authenticate});
  * a principal that may not publish to the topic gets {@code 403}. Both refusals are reported to
  * the listener ({@link SseListener#authRefused}), as the stream's are.
  */
@@ -49,6 +56,9 @@ final class PublishServlet extends JsonServlet {
    * this much the connection is closed anyway, as Tomcat's {@code maxSwallowSize} does.
    */
   static final long MAX_SWALLOW_BYTES = 2L * 1024 * 1024;
+
+  /** The request header that makes a publish idempotent. */
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   private final SseHub hub;
   private final Authenticator authenticator;
@@ -78,6 +88,18 @@ final class PublishServlet extends JsonServlet {
       return;
     }
     SsePrincipal principal = ((AuthResult.Granted) decision).principal();
+    String idempotencyKey = request.getHeader(IDEMPOTENCY_KEY);
+    if (idempotencyKey != null) {
+      try {
+        IdempotencyKey.requireValid(idempotencyKey);
+      } catch (IllegalArgumentException e) {
+        dropRestOfBody(request, response);
+        JsonResponses.problem(response, 400, "invalid-idempotency-key",
+            "Invalid idempotency key", "Idempotency-Key must be 1 to "
+                + IdempotencyKey.MAX_BYTES + " bytes");
+        return;
+      }
+    }
     byte[] body = readBody(request);
     if (body == null) {
       dropRestOfBody(request, response);
@@ -111,7 +133,7 @@ final class PublishServlet extends JsonServlet {
     }
     CompletionStage<String> published;
     try {
-      published = hub.publish(event.topic, event.name, event.data);
+      published = hub.publish(event.topic, event.name, event.data, idempotencyKey);
     } catch (IllegalArgumentException e) {
       boolean tooLarge = e.getMessage().contains("maxEventSize");
       JsonResponses.problem(response, tooLarge ? 413 : 400, tooLarge ? "too-large" : "invalid-event",

@@ -119,7 +119,8 @@ public final class SampleApp implements AutoCloseable {
     AppMeters meters = AppMeters.of(config.metrics());
     SseListener listener = meters.listener();
     SseHub.Builder hubBuilder = SseHub.builder().listener(listener)
-        .replayConcurrency(config.replayConcurrency());
+        .replayConcurrency(config.replayConcurrency())
+        .idempotencyWindow(config.idempotencyWindow());
     Optional<BooleanSupplier> redisUp = Optional.empty();
     if (config.redisUri().isPresent()) {
       String uri = config.redisUri().get();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssekit.spi.Cursor;
 import io.ssekit.testkit.SseClient;
 import io.ssekit.testkit.EventStreamParser.Event;
 import java.io.BufferedInputStream;
@@ -98,6 +99,47 @@ class SampleAppTest {
     assertEquals(new Event("created", "line 1\nline 2", json(text).get("id").asText()),
         events.get(0));
     assertEquals(new Event("message", "{\"n\":1}", json(object).get("id").asText()), events.get(1));
+  }
+
+  HttpResponse<String> post(String path, String body, String idempotencyKey) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotencyKey)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aPublishRetriedWithItsIdempotencyKeyGetsTheFirstAnswerAndPublishesOnce() throws Exception {
+    stream = SseClient.open(http, uri("/events?topic=orders&topic=default"));
+    stream.awaitText("id: ", WAIT);
+    String body = "{\"topic\":\"orders\",\"event\":\"created\",\"data\":\"order 17\"}";
+
+    HttpResponse<String> first = post("/publish", body, "req-17");
+    HttpResponse<String> retried = post("/publish", body, "req-17");
+    HttpResponse<String> sent = post("/send", "{\"n\":1}", "req-17");
+    HttpResponse<String> resent = post("/send", "{\"n\":1}", "req-17");
+    HttpResponse<String> next = post("/publish", body.replace("17", "18"), "req-18");
+
+    assertEquals(200, retried.statusCode());
+    assertEquals(first.body(), retried.body(), "the first publish's answer");
+    assertEquals(sent.body(), resent.body());
+    List<Event> events = stream.awaitEvents(3, WAIT);
+    assertEquals(List.of("order 17", "{\"n\":1}", "order 18"),
+        events.stream().map(Event::data).toList(), "each once: the key is per topic");
+    assertEquals(Cursor.parse(json(next).get("id").asText()).orElseThrow().position("orders"),
+        Cursor.parse(events.get(2).lastEventId()).orElseThrow().position("orders"));
+  }
+
+  @Test
+  void anIdempotencyKeyOverTwoHundredFiftySixBytesGets400() throws Exception {
+    HttpResponse<String> refused = post("/publish", "{\"data\":\"x\"}", "k".repeat(257));
+    assertEquals(400, refused.statusCode());
+    assertEquals("application/problem+json", refused.headers().firstValue("Content-Type")
+        .orElseThrow().split(";")[0]);
+    assertEquals("https://ssekit.io/problems/invalid-idempotency-key",
+        json(refused).get("type").asText());
+    assertEquals("Idempotency-Key must be 1 to 256 bytes", json(refused).get("detail").asText());
+    assertEquals(200, post("/send", "{}", "k".repeat(256)).statusCode());
   }
 
   @Test
@@ -231,5 +273,9 @@ class SampleAppTest {
     assertTrue(jwt.getMessage().startsWith("SSE_AUTH_JWT_SECRET must be at least 32 bytes, was 26:"),
         jwt.getMessage());
     assertFalse(jwt.getMessage().contains(shortSecret), "the secret is never shown");
+    IllegalArgumentException window = assertThrows(IllegalArgumentException.class,
+        () -> AppConfig.fromEnvironment(Map.of("SSE_IDEMPOTENCY_WINDOW_MS", "0")));
+    assertEquals("SSE_IDEMPOTENCY_WINDOW_MS must be a whole number from 1 to 86400000, was '0'",
+        window.getMessage());
   }
 }

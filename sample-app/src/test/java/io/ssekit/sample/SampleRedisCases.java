@@ -90,6 +90,32 @@ abstract class SampleRedisCases {
   }
 
   @Test
+  void aPublishRetriedOnTheOtherInstanceWithItsKeyGetsTheFirstAnswerAndPublishesOnce()
+      throws Exception {
+    SampleApp one = instance();
+    SampleApp two = instance();
+    SseClient onTwo = stream(two, "?topic=orders", Map.of());
+    String body = "{\"topic\":\"orders\",\"data\":\"order 17\"}";
+
+    HttpResponse<String> first = post(one, "/publish", body, "req-17");
+    HttpResponse<String> retried = post(two, "/publish", body, "req-17");
+    post(two, "/publish", "{\"topic\":\"orders\",\"data\":\"order 18\"}", "req-18");
+
+    assertEquals(200, retried.statusCode());
+    assertEquals(first.body(), retried.body(), "the first publish's answer");
+    assertEquals(List.of("order 17", "order 18"),
+        onTwo.awaitEvents(2, WAIT).stream().map(Event::data).toList());
+  }
+
+  HttpResponse<String> post(SampleApp app, String path, String body, String idempotencyKey)
+      throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(app, path))
+        .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void aClientMovingToAnotherInstanceWithItsLastEventIdLosesNothing() throws Exception {
     SampleApp one = instance();
     SampleApp two = instance();

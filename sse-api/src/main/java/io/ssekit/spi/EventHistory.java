@@ -1,6 +1,7 @@
 package io.ssekit.spi;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,7 +16,10 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Positions.</b> {@link #append} assigns each event a position greater than every
  *       position assigned before to that topic in the same epoch. Positions are never reused
  *       within an epoch, even after the topic's events were trimmed or the whole topic was
- *       evicted.</li>
+ *       evicted, and a store that comes back with older data (restored from a backup, a replica
+ *       promoted before it had the last writes) either keeps the epoch and assigns positions
+ *       above every one assigned before, or has a new epoch. Positions need not be
+ *       consecutive.</li>
  *   <li><b>Epoch.</b> Every event and every replay carries the history's current epoch. When the
  *       history loses what it held (a process restart of an in-memory history, a flushed or
  *       replaced store) it has a new epoch, never an old one again.</li>
@@ -46,6 +50,13 @@ import java.util.concurrent.CompletionStage;
  *       methods do not throw, except for arguments that break their preconditions.</li>
  *   <li><b>Close.</b> After {@link #close()} every call answers a stage failed with
  *       {@link IllegalStateException}. {@code close} is idempotent.</li>
+ *   <li><b>Idempotency.</b> {@link #append(String, String, String, IdempotencyKey)} with a key
+ *       that an append to the same topic used less than the key's window ago stores nothing and
+ *       answers that append's cursor, {@linkplain Appended#repeated() repeated}; the same key on
+ *       another topic, or after the window, is a new key. This holds for every instance that
+ *       shares the store, also for appends of one key at once. A history that keeps keys in
+ *       bounded memory says how many it keeps. A history that takes no keys answers a stage
+ *       failed with {@link UnsupportedOperationException} (the default method).</li>
  * </ol>
  *
  * <p>Implementations are thread-safe. The hub serialises appends and fan-out per topic, so a
@@ -63,6 +74,25 @@ public interface EventHistory extends AutoCloseable {
    * @return the stored event, with its epoch and position
    */
   CompletionStage<StoredEvent> append(String topic, String name, String data);
+
+  /**
+   * Appends an event to {@code topic} unless {@code key} repeats the key of an append to the
+   * topic within its window (clause 11; clauses 1 to 3 for what it stores).
+   *
+   * <p>The default answers a stage failed with {@link UnsupportedOperationException}: a history
+   * must implement this to take idempotency keys.
+   *
+   * @param topic a valid topic name
+   * @param name the event name, or {@code null}
+   * @param data the data, never {@code null}
+   * @param key the publish's idempotency key and how long it is remembered
+   * @return the event stored now, or the cursor of the first append with {@code key}
+   */
+  default CompletionStage<Appended> append(String topic, String name, String data,
+      IdempotencyKey key) {
+    return CompletableFuture.failedFuture(new UnsupportedOperationException(
+        getClass().getName() + " takes no idempotency keys"));
+  }
 
   /**
    * Answers where a stream of {@code topics} starts and what it missed (clauses 4 to 7).

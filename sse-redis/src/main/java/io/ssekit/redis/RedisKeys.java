@@ -7,8 +7,11 @@ package io.ssekit.redis;
  *
  * <ul>
  *   <li>{@code <prefix>{<topic>}:s}: the topic's events, a stream;</li>
- *   <li>{@code <prefix>{<topic>}:m}: its positions and epoch, a hash ({@code base},
- *       {@code seq}, {@code ms}, {@code epoch});</li>
+ *   <li>{@code <prefix>{<topic>}:m}: its head and epoch, a hash ({@code seq}: the last
+ *       position, {@code ms}: the time part of the last stream id, {@code run}: the
+ *       {@code run_id} of the Redis server that assigned it, {@code epoch});</li>
+ *   <li>{@code <prefix>{<topic>}:i:<key>}: an idempotency key of the topic's publishes, until
+ *       its window ends: the epoch and position of its first append;</li>
  *   <li>{@code <prefix>{<topic>}:c}: the channel its events are published on, each as a
  *       {@link RedisMessage};</li>
  *   <li>{@code <prefix>epoch}: the history's epoch.</li>
@@ -34,6 +37,11 @@ public record RedisKeys(String prefix) {
 
   public String meta(String topic) {
     return prefix + "{" + topic + "}:m";
+  }
+
+  /** The record of an idempotency key of {@code topic}'s publishes. */
+  public String idempotency(String topic, String key) {
+    return prefix + "{" + topic + "}:i:" + key;
   }
 
   public String channel(String topic) {

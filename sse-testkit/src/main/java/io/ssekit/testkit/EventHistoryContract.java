@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ssekit.spi.Appended;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.IdempotencyKey;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import java.time.Duration;
@@ -389,6 +391,76 @@ public abstract class EventHistoryContract {
     assertFailsWithIllegalState(history.append("t", null, "y"));
     assertFailsWithIllegalState(history.replay(null, Set.of("t")));
     history.close(); // idempotent
+  }
+
+  // --- clause 11: idempotency ---
+
+  @Test
+  void clause11_aRepeatedKeyStoresNothingAndAnswersTheFirstAppend() {
+    EventHistory history = open(100, Duration.ofHours(1));
+    Cursor start = replay(history, null, Set.of("t")).start();
+    IdempotencyKey key = new IdempotencyKey("order-17", Duration.ofMinutes(5));
+    Appended first = await(history.append("t", "created", "first", key));
+    Appended again = await(history.append("t", "created", "second", key));
+    assertTrue(!first.repeated(), "the first append stores");
+    assertEquals("first", first.event().data());
+    assertTrue(again.repeated(), "the second append with the key stores nothing");
+    assertEquals(first.cursor(), again.cursor(), "and answers the first one's cursor");
+    StoredEvent unkeyed = append(history, "t", "without a key");
+    assertEquals(List.of(first.event(), unkeyed), replay(history, start, Set.of("t")).events());
+  }
+
+  @Test
+  void clause11_theSameKeyOnAnotherTopicIsANewKey() {
+    EventHistory history = open(100, Duration.ofHours(1));
+    IdempotencyKey key = new IdempotencyKey("k", Duration.ofMinutes(5));
+    Appended onA = await(history.append("a", null, "a", key));
+    Appended onB = await(history.append("b", null, "b", key));
+    assertTrue(!onA.repeated() && !onB.repeated(), "one key, two topics: two events");
+    assertEquals("b", onB.event().topic());
+  }
+
+  @Test
+  void clause11_afterTheWindowTheKeyIsNew() {
+    EventHistory history = open(100, Duration.ofHours(1));
+    Cursor start = replay(history, null, Set.of("t")).start();
+    IdempotencyKey key = new IdempotencyKey("retry-me", Duration.ofMillis(200));
+    Appended first = await(history.append("t", null, "1", key));
+    assertTrue(await(history.append("t", null, "1", key)).repeated(), "within the window");
+    Appended later = Awaitility.await("the key is forgotten after its window")
+        .atMost(timeout()).pollInterval(Duration.ofMillis(50))
+        .until(() -> await(history.append("t", null, "2", key)), appended -> !appended.repeated());
+    assertTrue(later.event().position() > first.event().position());
+    assertEquals(List.of(first.event(), later.event()),
+        replay(history, start, Set.of("t")).events());
+  }
+
+  @Test
+  void clause11_appendsOfOneKeyAtOnceStoreOneEvent() throws Exception {
+    EventHistory history = open(100, Duration.ofHours(1));
+    Cursor start = replay(history, null, Set.of("t")).start();
+    IdempotencyKey key = new IdempotencyKey("once", Duration.ofMinutes(5));
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Appended>> results = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        int writer = i;
+        results.add(pool.submit(() -> await(history.append("t", null, "w" + writer, key))));
+      }
+      Set<Cursor> cursors = new HashSet<>();
+      int stored = 0;
+      for (Future<Appended> result : results) {
+        Appended appended = result.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+        cursors.add(appended.cursor());
+        stored += appended.repeated() ? 0 : 1;
+      }
+      assertEquals(1, stored, "one append stored");
+      assertEquals(1, cursors.size(), "every append answered its cursor");
+      assertEquals(1, replay(history, start, Set.of("t")).events().size());
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // --- helpers ---

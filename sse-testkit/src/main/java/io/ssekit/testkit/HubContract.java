@@ -99,6 +99,30 @@ public abstract class HubContract {
   }
 
   @Test
+  void aPublishRetriedWithItsIdempotencyKeyReachesEveryStreamOnce() {
+    SseHub hub = open();
+    RecordingSink one = new RecordingSink();
+    RecordingSink two = new RecordingSink();
+    hub.subscribe(List.of("orders"), null, one);
+    hub.subscribe(List.of("orders", "other"), null, two);
+    awaitUntil(() -> !one.frames().isEmpty() && !two.frames().isEmpty());
+
+    String first = await(hub.publish("orders", "created", "order 17", "req-17"));
+    String retried = await(hub.publish("orders", "created", "order 17", "req-17"));
+    String next = await(hub.publish("orders", "created", "order 18", "req-18"));
+
+    assertEquals(first, retried, "a retry answers the first publish's id");
+    awaitUntil(() -> one.data().size() >= 2 && two.data().size() >= 2);
+    assertEquals(List.of("order 17", "order 18"), one.data());
+    assertEquals(List.of("order 17", "order 18"), two.data());
+    assertEquals(List.of(first, next), one.events().stream().map(Frame::id).toList());
+    RecordingSink resumed = new RecordingSink();
+    hub.subscribe(List.of("orders"), one.frames().get(0).id(), resumed);
+    awaitUntil(() -> resumed.data().size() >= 2);
+    assertEquals(List.of("order 17", "order 18"), resumed.data(), "the history holds it once");
+  }
+
+  @Test
   void aReconnectingStreamGetsWhatItMissedThenLiveEventsWithoutDuplicates() {
     SseHub hub = open();
     RecordingSink first = new RecordingSink();

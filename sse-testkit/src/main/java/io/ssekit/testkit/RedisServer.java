@@ -82,6 +82,15 @@ public final class RedisServer implements TestRedis {
     return port;
   }
 
+  /**
+   * The server's directory: its log, and its {@code dump.rdb} or append-only files when it
+   * saves. A test can copy a snapshot aside and put it back before a {@link #restart}, as a
+   * restore from a backup would.
+   */
+  public Path dataDir() {
+    return dir;
+  }
+
   /** Whether the process runs. */
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();
@@ -103,7 +112,11 @@ public final class RedisServer implements TestRedis {
     }
   }
 
-  /** Starts the server again on the same port; it holds nothing (no persistence). */
+  /**
+   * Starts the server again on the same port. It loads what its {@linkplain #dataDir() data
+   * directory} holds: nothing, unless the test saved ({@code SAVE}), put a file there or
+   * started the server with persistence options.
+   */
   public synchronized void restart() {
     stop();
     launch();

@@ -2,9 +2,12 @@ package io.ssekit.history.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.ssekit.spi.Appended;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.IdempotencyKey;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.spi.Topics;
@@ -37,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>{@link Builder#maxTotalSize(long) maxTotalSize} (default 64 MiB, estimated): when the
  *       topics together weigh more, Caffeine evicts whole topics, the least valuable first; one
  *       topic never holds more than half of it.</li>
+ *   <li>{@link Builder#maxIdempotencyKeys(int) maxIdempotencyKeys} (default 100,000): the
+ *       idempotency keys remembered, each for its window; beyond this count the least recently
+ *       used are forgotten early.</li>
  * </ul>
  *
  * <h2>Positions</h2>
@@ -58,6 +64,8 @@ public final class MemoryEventHistory implements EventHistory {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLongArray evicted = new AtomicLongArray(EVICTED_BUCKETS);
   private final Cache<String, TopicLog> topics;
+  /** Idempotency keys, each until its window ends: the position of the key's first append. */
+  private final Cache<TopicKey, Remembered> keys;
   private volatile boolean closed;
 
   private MemoryEventHistory(Builder builder) {
@@ -77,6 +85,29 @@ public final class MemoryEventHistory implements EventHistory {
             evicted.accumulateAndGet(bucket(topic), log.head(), Math::max);
           }
         })
+        .build();
+    this.keys = Caffeine.newBuilder()
+        .maximumSize(builder.maxIdempotencyKeys)
+        .expireAfter(new Expiry<TopicKey, Remembered>() {
+          @Override
+          public long expireAfterCreate(TopicKey key, Remembered value, long currentTime) {
+            return value.windowNanos();
+          }
+
+          @Override
+          public long expireAfterUpdate(TopicKey key, Remembered value, long currentTime,
+              long currentDuration) {
+            return currentDuration;
+          }
+
+          @Override
+          public long expireAfterRead(TopicKey key, Remembered value, long currentTime,
+              long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .ticker(() -> builder.clock.millis() * 1_000_000L)
+        .executor(Runnable::run)
         .build();
   }
 
@@ -105,14 +136,49 @@ public final class MemoryEventHistory implements EventHistory {
     StoredEvent[] stored = new StoredEvent[1];
     topics.asMap().compute(topic, (t, existing) -> {
       TopicLog log = existing != null ? existing : newLog(t);
-      long now = clock.millis();
-      StoredEvent event = new StoredEvent(epoch, t, sequence.incrementAndGet(), name, data);
-      log.add(event, now);
-      log.trim(maxEventsPerTopic, maxTopicBytes, now - maxAgeMillis);
-      stored[0] = event;
+      stored[0] = store(log, t, name, data);
       return log;
     });
     return CompletableFuture.completedFuture(stored[0]);
+  }
+
+  /**
+   * Appends unless {@code key} repeats a key of an append to {@code topic} within its window; the
+   * key is checked and recorded in the step that appends, one topic at a time.
+   */
+  @Override
+  public CompletionStage<Appended> append(String topic, String name, String data,
+      IdempotencyKey key) {
+    Topics.requireValid(topic);
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(key, "key");
+    if (closed) {
+      return closedStage();
+    }
+    Appended[] result = new Appended[1];
+    TopicKey recorded = new TopicKey(topic, key.value());
+    topics.asMap().compute(topic, (t, existing) -> {
+      TopicLog log = existing != null ? existing : newLog(t);
+      Remembered first = keys.getIfPresent(recorded);
+      if (first != null) {
+        result[0] = Appended.repeated(epoch, t, first.position());
+      } else {
+        StoredEvent event = store(log, t, name, data);
+        keys.put(recorded, new Remembered(event.position(), key.window().toNanos()));
+        result[0] = Appended.stored(event);
+      }
+      return log;
+    });
+    return CompletableFuture.completedFuture(result[0]);
+  }
+
+  /** Adds an event to {@code log}, inside the topic's {@code compute}. */
+  private StoredEvent store(TopicLog log, String topic, String name, String data) {
+    long now = clock.millis();
+    StoredEvent event = new StoredEvent(epoch, topic, sequence.incrementAndGet(), name, data);
+    log.add(event, now);
+    log.trim(maxEventsPerTopic, maxTopicBytes, now - maxAgeMillis);
+    return event;
   }
 
   @Override
@@ -156,6 +222,7 @@ public final class MemoryEventHistory implements EventHistory {
   public void close() {
     closed = true;
     topics.invalidateAll();
+    keys.invalidateAll();
   }
 
   /** The number of topics currently held; for monitoring. */
@@ -180,6 +247,12 @@ public final class MemoryEventHistory implements EventHistory {
     return CompletableFuture.failedFuture(new IllegalStateException("history is closed"));
   }
 
+  /** An idempotency key of one topic. */
+  private record TopicKey(String topic, String key) {}
+
+  /** The position of a key's first append, and the key's window. */
+  private record Remembered(long position, long windowNanos) {}
+
 
 
   /** Configures a {@link MemoryEventHistory}; each value is checked as it is set. */
@@ -188,6 +261,7 @@ public final class MemoryEventHistory implements EventHistory {
     private Duration maxAge = Duration.ofHours(24);
     private Duration idleTopicExpiry = Duration.ofHours(24);
     private long maxTotalSize = 64L << 20;
+    private int maxIdempotencyKeys = 100_000;
     private InstantSource clock = InstantSource.system();
 
     private Builder() {}
@@ -222,7 +296,19 @@ public final class MemoryEventHistory implements EventHistory {
       return this;
     }
 
-    /** The time source for ages and idle expiry; default the system clock. For tests. */
+    /** Idempotency keys remembered at most, over all topics; default 100,000. */
+    public Builder maxIdempotencyKeys(int count) {
+      if (count <= 0) {
+        throw new IllegalArgumentException("maxIdempotencyKeys must be positive, was " + count);
+      }
+      this.maxIdempotencyKeys = count;
+      return this;
+    }
+
+    /**
+     * The time source for ages, idle expiry and idempotency windows; default the system clock.
+     * For tests.
+     */
     public Builder clock(InstantSource source) {
       this.clock = Objects.requireNonNull(source, "clock");
       return this;

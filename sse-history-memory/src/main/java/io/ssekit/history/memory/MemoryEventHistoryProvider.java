@@ -7,7 +7,7 @@ import java.time.Duration;
 
 /**
  * Provider {@code memory}. Settings: {@code maxEventsPerTopic} (default 1000), {@code maxAge}
- * (24h), {@code idleTopicExpiry} (24h), {@code maxTotalSize} (64MB).
+ * (24h), {@code idleTopicExpiry} (24h), {@code maxTotalSize} (64MB), {@code maxIdempotencyKeys} (100000).
  */
 public final class MemoryEventHistoryProvider implements EventHistoryProvider {
   /** The provider {@link java.util.ServiceLoader} instantiates. */
@@ -24,7 +24,8 @@ public final class MemoryEventHistoryProvider implements EventHistoryProvider {
         .maxEventsPerTopic(settings.positiveInt("maxEventsPerTopic", 1000))
         .maxAge(settings.duration("maxAge", Duration.ofHours(24)))
         .idleTopicExpiry(settings.duration("idleTopicExpiry", Duration.ofHours(24)))
-        .maxTotalSize(settings.size("maxTotalSize", 64L << 20));
+        .maxTotalSize(settings.size("maxTotalSize", 64L << 20))
+        .maxIdempotencyKeys(settings.positiveInt("maxIdempotencyKeys", 100_000));
     return builder.build();
   }
 }

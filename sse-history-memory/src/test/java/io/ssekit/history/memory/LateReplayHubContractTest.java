@@ -1,7 +1,9 @@
 package io.ssekit.history.memory;
 
+import io.ssekit.spi.Appended;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.IdempotencyKey;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import io.ssekit.testkit.HubContract;
@@ -26,6 +28,12 @@ class LateReplayHubContractTest extends HubContract {
       @Override
       public CompletionStage<StoredEvent> append(String topic, String name, String data) {
         return memory.append(topic, name, data);
+      }
+
+      @Override
+      public CompletionStage<Appended> append(String topic, String name, String data,
+          IdempotencyKey key) {
+        return memory.append(topic, name, data, key);
       }
 
       @Override

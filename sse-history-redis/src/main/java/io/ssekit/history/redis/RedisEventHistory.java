@@ -10,8 +10,10 @@ import io.ssekit.redis.RedisKeys;
 import io.ssekit.redis.RedisMessage;
 import io.ssekit.redis.RedisModuleBuilder;
 import io.ssekit.redis.RedisTarget;
+import io.ssekit.spi.Appended;
 import io.ssekit.spi.Cursor;
 import io.ssekit.spi.EventHistory;
+import io.ssekit.spi.IdempotencyKey;
 import io.ssekit.spi.Replay;
 import io.ssekit.spi.StoredEvent;
 import java.time.Duration;
@@ -38,11 +40,20 @@ import java.util.function.BiFunction;
  * Lua script appends atomically (positions are assigned in Redis, so instances appending to the
  * same topic at once still get one order). The epoch lives in {@code <prefix>epoch}.
  *
- * <p><b>Positions.</b> A topic's positions start at a base read from Redis's clock (milliseconds
- * × 1000) when the topic is first used, then count up by one. A topic whose keys were lost (an
- * idle topic that expired, a flushed or replaced Redis) starts again above every position it had,
- * and a cursor from before is answered as incomplete: positions are never reused and a loss is
- * always said.
+ * <p><b>Positions.</b> The next position of a topic is {@code max(last + 1, now × 1000)}, with
+ * {@code now} Redis's clock in milliseconds; a topic's first position, and its first after
+ * another Redis server assigned its last one (the server's {@code run_id} differs: a restart, a
+ * restore, a promoted replica), lie a further 10<sup>9</sup> ahead. So positions are never handed
+ * out twice, even when Redis comes back with older data (a crash that lost the last second of
+ * an {@code appendfsync everysec} AOF, an older snapshot, a replica promoted before it had the
+ * last writes): what it lost lies below every position handed out from then on. Each event
+ * records the position before it, so a cursor that the history cannot follow on from (its
+ * events were trimmed, its position was lost, or lies beyond the head) is answered as
+ * incomplete: a loss is always said.
+ *
+ * <p><b>Idempotency keys.</b> {@link #append(String, String, String, IdempotencyKey)} checks and
+ * records the key in the append script, under {@code <prefix>{<topic>}:i:<key>} (in the topic's
+ * hash slot) with the key's window as its expiry, so every instance sees it, on a Cluster too.
  *
  * <p><b>Publishing.</b> Only with the Redis fanout ({@code sse-fanout-redis}): when the hub
  * attaches this history to it, the fanout checks that both use the same Redis and key prefix and
@@ -107,14 +118,36 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
   @Override
   public CompletionStage<StoredEvent> append(String topic, String name, String data) {
     Objects.requireNonNull(data, "data");
+    return appendWith(topic, name, data, null).thenApply(Appended::event);
+  }
+
+  /**
+   * Appends unless {@code key} repeats a key of an append to {@code topic} within its window. The
+   * key is checked and recorded by the append script, in the topic's hash slot, so every
+   * instance sharing the Redis (or Redis Cluster) sees it.
+   */
+  @Override
+  public CompletionStage<Appended> append(String topic, String name, String data,
+      IdempotencyKey key) {
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(key, "key");
+    return appendWith(topic, name, data, key);
+  }
+
+  private CompletionStage<Appended> appendWith(String topic, String name, String data,
+      IdempotencyKey key) {
     boolean publish = publishing;
-    return withEpoch(false, (current, adopt) -> run(append, scriptKeys(topic), current, adopt,
+    String[] scriptKeys = appendKeys(topic, key);
+    return withEpoch(false, (current, adopt) -> run(append, scriptKeys, current, adopt,
         name == null ? "0" : "1", name == null ? "" : name, data,
         Integer.toString(maxEventsPerTopic), Long.toString(maxAge.toMillis()),
         Long.toString(idleTopicExpiry.toMillis()), publish ? redis.publishCommand() : "",
         publish ? RedisMessage.beforePosition(current) : "",
-        publish ? RedisMessage.afterPosition(name, RedisMessage.nowMicros()) : "")
-        .thenApply(result -> new StoredEvent(current, topic, (Long) result, name, data)));
+        publish ? RedisMessage.afterPosition(name, RedisMessage.nowMicros()) : "",
+        key == null ? "" : Long.toString(key.window().toMillis()))
+        .thenApply(result -> result instanceof List<?> first
+            ? Appended.repeated((String) first.get(0), topic, Long.parseLong((String) first.get(1)))
+            : Appended.stored(new StoredEvent(current, topic, (Long) result, name, data))));
   }
 
   @Override
@@ -131,7 +164,7 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
         OptionalLong position = after == null ? OptionalLong.empty() : after.position(topic);
         String mode = foreign ? "all"
             : position.isPresent() ? Long.toString(position.getAsLong()) : "none";
-        states.add(run(replay, scriptKeys(topic), current, adopt, mode,
+        states.add(run(replay, replayKeys(topic), current, adopt, mode,
             Long.toString(maxAge.toMillis()), Long.toString(idleTopicExpiry.toMillis()))
             .thenApply(result -> TopicState.parse(current, topic, (List<?>) result)));
       }
@@ -193,11 +226,23 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
 
   // --- internals ---
 
-  /** The keys a script of {@code topic} uses; on one Redis, the epoch key too. */
-  private String[] scriptKeys(String topic) {
+  /** The keys the replay script of {@code topic} uses; on one Redis, the epoch key too. */
+  private String[] replayKeys(String topic) {
     return cluster
         ? new String[] {keys.stream(topic), keys.meta(topic), keys.channel(topic)}
         : new String[] {keys.stream(topic), keys.meta(topic), keys.channel(topic), keys.epoch()};
+  }
+
+  /**
+   * The keys the append script of {@code topic} uses: the key's record (the meta hash, unused,
+   * without a key); on one Redis, the epoch key too.
+   */
+  private String[] appendKeys(String topic, IdempotencyKey key) {
+    String record = key == null ? keys.meta(topic) : keys.idempotency(topic, key.value());
+    return cluster
+        ? new String[] {keys.stream(topic), keys.meta(topic), keys.channel(topic), record}
+        : new String[] {keys.stream(topic), keys.meta(topic), keys.channel(topic), record,
+            keys.epoch()};
   }
 
   /**
@@ -301,14 +346,15 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
         && cause.getMessage() != null && cause.getMessage().startsWith(EPOCH_ERROR);
   }
 
-  /** One topic as the replay script read it; {@code held} in position order. */
-  private record TopicState(String topic, long base, long seq, Long firstHeld,
-      List<StoredEvent> held) {
+  /**
+   * One topic as the replay script read it: its head, whether the held events follow on from the
+   * client's position, and {@code held} in position order.
+   */
+  private record TopicState(String topic, long head, boolean followsOn, List<StoredEvent> held) {
     static TopicState parse(String epoch, String topic, List<?> reply) {
-      long base = Long.parseLong((String) reply.get(0));
-      long seq = Long.parseLong((String) reply.get(1));
-      Long first = reply.get(2) == null ? null : Long.parseLong((String) reply.get(2));
-      List<?> entries = (List<?>) reply.get(3);
+      long head = Long.parseLong((String) reply.get(0));
+      boolean followsOn = ((Long) reply.get(1)) == 1L;
+      List<?> entries = (List<?>) reply.get(2);
       List<StoredEvent> held = new ArrayList<>(entries.size());
       for (int i = entries.size() - 1; i >= 0; i--) { // newest first in the reply
         List<?> entry = (List<?>) entries.get(i);
@@ -327,7 +373,7 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
         }
         held.add(new StoredEvent(epoch, topic, position, name, data));
       }
-      return new TopicState(topic, base, seq, first, held);
+      return new TopicState(topic, head, followsOn, held);
     }
 
     /**
@@ -337,18 +383,14 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
     void resolve(boolean foreign, OptionalLong position, Map<String, Long> start,
         List<StoredEvent> events, Set<String> incomplete) {
       if (!foreign && position.isEmpty()) {
-        start.put(topic, seq);
+        start.put(topic, head);
         return;
       }
-      long at = position.orElse(-1);
-      // Held positions are one range ending at seq: complete when it reaches back to the cursor.
-      boolean complete = !foreign && at >= base && at <= seq
-          && (firstHeld != null ? firstHeld <= at + 1 : at == seq);
       events.addAll(held);
-      if (complete) {
-        start.put(topic, at);
+      if (!foreign && followsOn) {
+        start.put(topic, position.getAsLong());
       } else {
-        start.put(topic, held.isEmpty() ? seq : held.get(0).position() - 1);
+        start.put(topic, held.isEmpty() ? head : held.get(0).position() - 1);
         incomplete.add(topic);
       }
     }

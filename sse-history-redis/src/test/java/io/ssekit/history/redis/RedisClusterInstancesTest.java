@@ -49,7 +49,7 @@ class RedisClusterInstancesTest extends RedisInstancesCases {
       publish(i % 2 == 0 ? one : two, "moving", "moving|" + i);
     }
     await().atMost(WAIT).until(() -> onTwo.events().size() >= 40);
-    assertDenseAndIncreasing(positions(onTwo, "moving"), 40);
+    assertEveryEventOnceInOrder(positions(onTwo, "moving"), 40);
     assertTrue(onTwo.frames().stream().noneMatch(f -> "sse-reset".equals(f.event())),
         "the history moved with the slot: nothing to reset");
     assertFalse(onTwo.ended(), "the stream stayed open");

@@ -95,8 +95,8 @@ class RedisEventHistoryTest {
     assertTrue(all.complete());
     assertEquals(1000, all.events().size());
     for (int i = 1; i < all.events().size(); i++) {
-      assertEquals(all.events().get(i - 1).position() + 1, all.events().get(i).position(),
-          "positions of a topic are dense, whoever appended");
+      assertTrue(all.events().get(i - 1).position() < all.events().get(i).position(),
+          "one order of positions, whoever appended");
     }
   }
 
