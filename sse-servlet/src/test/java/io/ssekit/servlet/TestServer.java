@@ -1,6 +1,17 @@
 package io.ssekit.servlet;
 
+import io.undertow.Undertow;
+import io.undertow.servlet.Servlets;
+import io.undertow.servlet.api.DeploymentInfo;
+import io.undertow.servlet.api.DeploymentManager;
+import io.undertow.servlet.util.ImmediateInstanceFactory;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +40,13 @@ import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * A real servlet container on a free loopback port, serving one servlet at {@code /events}, over
- * HTTP/1.1 and h2c (upgrade) on the same port.
+ * HTTP/1.1 and h2c (upgrade) on the same port (Undertow: HTTP/1.1).
  */
 interface TestServer extends AutoCloseable {
   /**
    * The containers' default async timeout in these tests (Tomcat's connector setting; Jetty's
-   * system property, set in the build): far shorter than the tests, so that a stream outliving it
+   * system property, set in the build; on Undertow, whose default of 30 s is fixed, a filter sets
+   * it on every started async request): far shorter than the tests, so that a stream outliving it
    * proves the servlet overrides it.
    */
   Duration CONTAINER_ASYNC_TIMEOUT = Duration.ofSeconds(1);
@@ -201,6 +213,89 @@ interface TestServer extends AutoCloseable {
     @Override
     public String toString() {
       return "Tomcat[" + baseDir + "]";
+    }
+  }
+
+  /**
+   * Undertow 2.3 (Servlet 6.0), one HTTP/1.1 listener. Its HTTP/2 (h2c) is left out: the README
+   * (Containers) says why.
+   */
+  final class UndertowServer implements TestServer {
+    /**
+     * Undertow logs through JBoss Logging to java.util.logging: its start and stop lines are
+     * noise here, and so is UT005088, an error with a stack trace that it logs whenever a stream
+     * whose client has gone is completed.
+     */
+    private static final Logger UNDERTOW_LOG = Logger.getLogger("io.undertow");
+    private static final Logger XNIO_LOG = Logger.getLogger("org.xnio");
+    /** Where Undertow logs the failed I/O of requests. */
+    private static final Logger UNDERTOW_REQUEST_LOG = Logger.getLogger("io.undertow.request.io");
+
+    static {
+      UNDERTOW_LOG.setLevel(Level.WARNING);
+      XNIO_LOG.setLevel(Level.WARNING);
+      UNDERTOW_REQUEST_LOG.setFilter(record -> record.getMessage() == null
+          || !record.getMessage().contains("UT005088"));
+    }
+
+    private final Undertow undertow;
+    private final DeploymentManager deployment;
+    private final int port;
+
+    private UndertowServer(Undertow undertow, DeploymentManager deployment, int port) {
+      this.undertow = undertow;
+      this.deployment = deployment;
+      this.port = port;
+    }
+
+    static UndertowServer start(HttpServlet servlet) throws Exception {
+      // Undertow's default async timeout (30 s) has no setting: this filter gives every request
+      // that starts async the tests' short one, as Tomcat's connector and Jetty's property do.
+      Filter shortAsyncTimeout = (request, response, chain) -> chain.doFilter(
+          new HttpServletRequestWrapper((HttpServletRequest) request) {
+            @Override
+            public AsyncContext startAsync() {
+              AsyncContext async = super.startAsync();
+              async.setTimeout(CONTAINER_ASYNC_TIMEOUT.toMillis());
+              return async;
+            }
+          }, response);
+      DeploymentInfo info = Servlets.deployment()
+          .setClassLoader(TestServer.class.getClassLoader())
+          .setContextPath("/")
+          .setDeploymentName("sse")
+          .addFilter(Servlets.filter("async-timeout", Filter.class,
+              new ImmediateInstanceFactory<>(shortAsyncTimeout)).setAsyncSupported(true))
+          .addFilterUrlMapping("async-timeout", "/*", DispatcherType.REQUEST)
+          .addServlet(Servlets.servlet("sse", HttpServlet.class,
+              new ImmediateInstanceFactory<>(servlet))
+              .setAsyncSupported(true).setLoadOnStartup(1).addMapping("/events"));
+      DeploymentManager deployment = Servlets.newContainer().addDeployment(info);
+      deployment.deploy();
+      Undertow undertow = Undertow.builder()
+          .addHttpListener(0, "127.0.0.1")
+          .setHandler(deployment.start())
+          .build();
+      undertow.start();
+      InetSocketAddress address =
+          (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+      return new UndertowServer(undertow, deployment, address.getPort());
+    }
+
+    @Override
+    public URI uri(String pathAndQuery) {
+      return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    @Override
+    public void stop() throws Exception {
+      if (undertow.getWorker() != null) {
+        // Stopping the deployment destroys the servlet while the listener still serves, so the
+        // streams get server-shutdown; Undertow.stop() alone closes connections without it.
+        deployment.stop();
+        deployment.undeploy();
+        undertow.stop();
+      }
     }
   }
 }
