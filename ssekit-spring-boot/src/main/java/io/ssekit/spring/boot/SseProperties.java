@@ -1,8 +1,6 @@
 package io.ssekit.spring.boot;
 
-import io.ssekit.SseHub;
 import io.ssekit.servlet.OverloadPolicy;
-import io.ssekit.spi.KeepAlivePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,7 @@ public class SseProperties {
   private String path = "/events";
 
   /** A stream idle this long gets a keep-alive comment line. */
-  private Duration keepAlive = KeepAlivePolicy.DEFAULT_INTERVAL;
+  private Duration keepAlive = Duration.ofSeconds(15);
 
   /** The {@code retry:} hint sent when a stream opens; none when unset. */
   private Duration retry;
@@ -46,13 +44,13 @@ public class SseProperties {
   private OverloadPolicy overloadPolicy = OverloadPolicy.SSE_BUSY;
 
   /** The largest event data a publish accepts. */
-  private DataSize maxEventSize = DataSize.ofBytes(SseHub.DEFAULT_MAX_EVENT_SIZE);
+  private DataSize maxEventSize = DataSize.ofMegabytes(1);
 
   /** Bytes a stream may have waiting before its client counts as fallen behind and is closed. */
   private DataSize maxQueuedBytes = DataSize.ofKilobytes(256);
 
   /** Live events a starting stream may hold while its replay is read and written. */
-  private int maxPendingEvents = SseHub.DEFAULT_MAX_PENDING_EVENTS;
+  private int maxPendingEvents = 10_000;
 
   /**
    * A stream whose credentials expire gets {@code sse-token-expiring} this long before; at
