@@ -153,6 +153,21 @@ class SseAutoConfigurationTest {
   }
 
   @Test
+  void aJwtPublicKeyTurnsOnJwtToo() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    String pem = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+        generator.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    web.withPropertyValues("ssekit.auth.jwt.public-key=" + pem).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(Authenticator.class)).isInstanceOf(JwtAuthenticator.class);
+    });
+    web.withPropertyValues("ssekit.auth.jwt.public-key=not a key").run(context ->
+        assertThat(context).hasFailed().getFailure()
+            .hasStackTraceContaining("ssekit.auth.jwt.public-key: "));
+  }
+
+  @Test
   void withoutTheAuthModuleAJwtSecretChangesNothing() {
     web.withPropertyValues("ssekit.auth.jwt.secret=" + SECRET)
         .withClassLoader(new FilteredClassLoader(JwtAuthenticator.class)).run(context -> {
