@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Import;
  *       {@code ssekit.max-lifetime};</li>
  *   <li>listener: {@code SseMetrics} when Micrometer and {@code sse-micrometer} are there.</li>
  * </ul>
+ * Each kind takes one bean: several of a kind, none of them {@code @Primary}, fail the start.
  * In a servlet web application {@link SseServletConfiguration} maps the stream endpoint.
  */
 @AutoConfiguration
@@ -50,7 +51,7 @@ public class SseAutoConfiguration {
     SseHub.Builder builder = SseHub.builder()
         .maxEventSize((int) properties.getMaxEventSize().toBytes())
         .maxPendingEvents(properties.getMaxPendingEvents())
-        .listener(listener.getIfUnique(() -> SseListener.NONE));
+        .listener(listener.getIfAvailable(() -> SseListener.NONE));
     history.ifAvailable(builder::history);
     fanout.ifAvailable(builder::fanout);
     return builder.build();

@@ -32,7 +32,7 @@ class SseServletConfiguration {
         .hub(hub)
         .authenticator(authenticator)
         .keepAlivePolicy(keepAlive)
-        .listener(listener.getIfUnique(() -> SseListener.NONE))
+        .listener(listener.getIfAvailable(() -> SseListener.NONE))
         .maxConnections(properties.getMaxConnections())
         .overloadPolicy(properties.getOverloadPolicy())
         .maxQueuedBytes((int) properties.getMaxQueuedBytes().toBytes())

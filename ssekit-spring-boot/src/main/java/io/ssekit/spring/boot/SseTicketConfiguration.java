@@ -28,7 +28,7 @@ class SseTicketConfiguration {
   ServletRegistrationBean<TicketServlet> sseTicketServlet(JwtAuthenticator authenticator,
       ObjectProvider<SseListener> listener, SseProperties properties) {
     ServletRegistrationBean<TicketServlet> registration = new ServletRegistrationBean<>(
-        new TicketServlet(authenticator, listener.getIfUnique(() -> SseListener.NONE)),
+        new TicketServlet(authenticator, listener.getIfAvailable(() -> SseListener.NONE)),
         properties.getAuth().getTicketPath());
     registration.setName("ssekitTickets");
     return registration;
