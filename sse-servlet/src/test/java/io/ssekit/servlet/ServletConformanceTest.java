@@ -481,17 +481,30 @@ abstract class ServletConformanceTest {
 
   @Test
   void keepAliveIsSkippedWhileDataFlows() throws Exception {
-    SseHub hub = start(SseServlet.builder().keepAlive(Duration.ofMillis(400)));
+    Duration keepAlive = Duration.ofMillis(400);
+    SseHub hub = start(SseServlet.builder().keepAlive(keepAlive));
     SseClient client = connect("");
     client.awaitText("id: ", WAIT);
     int before = client.comments();
+    // A gap between two events of half the interval or more (a stall of this busy test
+    // machine, not of the stream) may let one keep-alive through; every other gap is 40 ms and
+    // a bit, and takes none.
+    int slowGaps = 0;
+    long last = System.nanoTime();
     for (int i = 0; i < 30; i++) {
       publish(hub, "default", null, "tick " + i);
       int expected = i + 1;
       client.awaitState(c -> c.events().size() >= expected, WAIT, () -> "tick");
       pause(Duration.ofMillis(40));
+      long now = System.nanoTime();
+      if (now - last >= keepAlive.toNanos() / 2) {
+        slowGaps++;
+      }
+      last = now;
     }
-    assertEquals(before, client.comments(), "no keep-alive while events flowed every 40 ms");
+    int keepAlives = client.comments() - before;
+    assertTrue(keepAlives <= slowGaps, keepAlives + " keep-alives while events flowed every 40 ms,"
+        + " with " + slowGaps + " gaps of " + keepAlive.dividedBy(2).toMillis() + " ms or more");
   }
 
   @Test
