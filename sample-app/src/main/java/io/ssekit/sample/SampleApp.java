@@ -149,6 +149,7 @@ public final class SampleApp implements AutoCloseable {
         .corsOrigins(config.corsOrigins())
         .shutdownGrace(config.shutdownGrace());
     config.retry().ifPresent(servlet::retry);
+    config.streamLimits().applyTo(servlet);
     SseServlet events = servlet.build();
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
