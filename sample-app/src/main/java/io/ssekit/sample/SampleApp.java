@@ -187,8 +187,8 @@ public final class SampleApp implements AutoCloseable {
     meters.servlet().ifPresent(metrics ->
         context.addServlet(new ServletHolder("metrics", metrics), "/metrics"));
     context.addServlet(new ServletHolder("page", new PageServlet()), "/");
-    server.setErrorHandler(new ProblemErrorHandler());
-    context.setErrorHandler(new ProblemErrorHandler());
+    server.setErrorHandler(ProblemErrorHandler.forServer());
+    context.setErrorHandler(ProblemErrorHandler.forContext());
     server.setHandler(context);
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(config.shutdownGrace().toMillis() + 500);
