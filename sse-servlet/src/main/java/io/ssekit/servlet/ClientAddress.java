@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Finds the address of the client behind a request, believing {@code Forwarded} (RFC 7239) and
@@ -55,10 +56,11 @@ final class ClientAddress {
 
   /** The client address of {@code request}; see the class comment. */
   String of(HttpServletRequest request) {
+    String remote = Objects.requireNonNullElse(request.getRemoteAddr(), "unknown");
     if (trusted.isEmpty()) {
-      return canonical(request.getRemoteAddr());
+      return canonical(remote);
     }
-    return resolve(request.getRemoteAddr(), headers(request, "Forwarded"),
+    return resolve(remote, headers(request, "Forwarded"),
         headers(request, "X-Forwarded-For"));
   }
 
