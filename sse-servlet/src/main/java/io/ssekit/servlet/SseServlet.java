@@ -65,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * already (an authenticator may accept them within its clock skew) open no stream: {@code 401}
  * with {@code Bearer error="invalid_token"}.
  *
+ * <p>With {@code maxStreamsPerPrincipal} or {@code maxStreamsPerAddress}, a principal or client
+ * address that opens one stream more than its cap allows either supersedes its oldest stream
+ * ({@code sse-superseded}) or is refused ({@code sse-limit}); see {@link StreamLimitPolicy}.
+ *
  * <p>On {@link #destroy()} every stream gets a {@code server-shutdown} event with a jittered
  * {@code retry:} hint, and the servlet waits up to {@code shutdownGrace} for them to be written.
  */
