@@ -20,7 +20,7 @@ import org.eclipse.jetty.util.Callback;
  * <p>The server's own instance ({@link #forServer()}) answers what never reached the context,
  * above all requests Jetty could not parse, after which Jetty closes the connection. It says
  * {@code Connection: close}, which Jetty leaves out when it never read the request's HTTP
- * version (a request line longer than its buffer: {@code 414}).
+ * version (a request line longer than its buffer: {@code 414}). HTTP/2 has no such header.
  */
 final class ProblemErrorHandler extends ErrorHandler {
   private final boolean closes;
@@ -42,7 +42,7 @@ final class ProblemErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int code, String message,
       Throwable cause, Callback callback) {
-    if (closes) {
+    if (closes && request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
       response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     }
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");

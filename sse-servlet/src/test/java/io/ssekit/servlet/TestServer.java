@@ -145,7 +145,9 @@ interface TestServer extends AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback)
         throws Exception {
-      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      if (request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      }
       return super.handle(request, response, callback);
     }
   }
