@@ -45,5 +45,27 @@ public final class ProtocolEvents {
    */
   public static final String TOKEN_EXPIRED = "sse-token-expired";
 
+  /**
+   * This stream was ended because the same principal or client address opened one stream more
+   * than its cap allows, and this was its oldest; data {@code
+   * {"cap":"principal","limit":n,"retry":millis}} ({@link #CAP_PRINCIPAL} or {@link
+   * #CAP_ADDRESS}), after a long jittered {@code retry:} hint. The stream then ends.
+   */
+  public static final String SUPERSEDED = "sse-superseded";
+
+  /**
+   * A new stream refused because its principal or client address holds as many streams as its
+   * cap allows (under the refuse-new policy); data {@code
+   * {"cap":"address","limit":n,"retry":millis}}, after a jittered {@code retry:} hint. The stream
+   * then ends.
+   */
+  public static final String LIMIT = "sse-limit";
+
+  /** The {@link #SUPERSEDED} and {@link #LIMIT} cap of streams per authenticated principal. */
+  public static final String CAP_PRINCIPAL = "principal";
+
+  /** The {@link #SUPERSEDED} and {@link #LIMIT} cap of streams per client address. */
+  public static final String CAP_ADDRESS = "address";
+
   private ProtocolEvents() {}
 }

@@ -1,11 +1,14 @@
 package io.ssekit.sample;
 
 import io.ssekit.SseHub;
+import io.ssekit.servlet.SseServlet;
+import io.ssekit.servlet.StreamLimitPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The sample app's configuration, read from environment variables. Every value is checked at
@@ -30,6 +33,8 @@ import java.util.Optional;
  *     {@code Idempotency-Key} is remembered (default 300000, at most a day)
  * @param metrics {@code SSE_METRICS}: {@code on} or {@code off}, the {@code /metrics} endpoint and
  *     the meters (default on)
+ * @param streamLimits {@code SSE_MAX_STREAMS_PER_USER}, {@code SSE_MAX_STREAMS_PER_ADDRESS},
+ *     {@code SSE_TRUSTED_PROXIES}, {@code SSE_STREAM_LIMIT_POLICY}
  */
 public record AppConfig(
     int port,
@@ -44,7 +49,54 @@ public record AppConfig(
     int replayConcurrency,
     Duration shutdownGrace,
     Duration idempotencyWindow,
-    boolean metrics) {
+    boolean metrics,
+    StreamLimits streamLimits) {
+
+  /**
+   * The stream caps.
+   *
+   * @param perUser {@code SSE_MAX_STREAMS_PER_USER}: streams one authenticated subject may hold
+   *     (default unlimited)
+   * @param perAddress {@code SSE_MAX_STREAMS_PER_ADDRESS}: streams one client address may hold
+   *     (default unlimited)
+   * @param trustedProxies {@code SSE_TRUSTED_PROXIES}: comma-separated addresses and CIDR ranges
+   *     whose {@code Forwarded} / {@code X-Forwarded-For} is believed (default none)
+   * @param policy {@code SSE_STREAM_LIMIT_POLICY}: {@code supersede-oldest} (default) or {@code
+   *     refuse-new}
+   */
+  public record StreamLimits(OptionalInt perUser, OptionalInt perAddress,
+      List<String> trustedProxies, StreamLimitPolicy policy) {
+    /** Sets these caps on {@code servlet}. */
+    void applyTo(SseServlet.Builder servlet) {
+      perUser.ifPresent(servlet::maxStreamsPerPrincipal);
+      perAddress.ifPresent(servlet::maxStreamsPerAddress);
+      servlet.trustedProxies(trustedProxies).streamLimitPolicy(policy);
+    }
+
+    private static StreamLimits read(Reader r) {
+      List<String> proxies = r.list("SSE_TRUSTED_PROXIES");
+      try {
+        SseServlet.builder().trustedProxies(proxies);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("SSE_TRUSTED_PROXIES must list IP addresses and CIDR"
+            + " ranges: " + e.getMessage().replaceFirst("^trustedProxies: ", ""), e);
+      }
+      String policy = r.string("SSE_STREAM_LIMIT_POLICY")
+          .orElse(StreamLimitPolicy.SUPERSEDE_OLDEST.setting());
+      StreamLimitPolicy chosen = null;
+      for (StreamLimitPolicy each : StreamLimitPolicy.values()) {
+        if (each.setting().equals(policy)) {
+          chosen = each;
+        }
+      }
+      if (chosen == null) {
+        throw new IllegalArgumentException("SSE_STREAM_LIMIT_POLICY must be 'supersede-oldest' or"
+            + " 'refuse-new', was '" + policy + "'");
+      }
+      return new StreamLimits(r.optionalInteger("SSE_MAX_STREAMS_PER_USER"),
+          r.optionalInteger("SSE_MAX_STREAMS_PER_ADDRESS"), proxies, chosen);
+    }
+  }
 
   /** Reads the configuration from {@code env}, with the defaults above. */
   public static AppConfig fromEnvironment(Map<String, String> env) {
@@ -65,7 +117,8 @@ public record AppConfig(
             Integer.MAX_VALUE),
         Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)),
         Duration.ofMillis(r.integer("SSE_IDEMPOTENCY_WINDOW_MS", 300_000, 1, 86_400_000)),
-        r.onOff("SSE_METRICS", true));
+        r.onOff("SSE_METRICS", true),
+        StreamLimits.read(r));
   }
 
   /** Typed reads of environment variables with messages that name them. */
@@ -90,6 +143,11 @@ public record AppConfig(
         throw new IllegalArgumentException(name + " must be a whole number from " + min + " to "
             + max + ", was '" + value.get() + "'");
       }
+    }
+
+    OptionalInt optionalInteger(String name) {
+      return string(name).isEmpty() ? OptionalInt.empty()
+          : OptionalInt.of(integer(name, 0, 1, Integer.MAX_VALUE));
     }
 
     boolean onOff(String name, boolean defaultValue) {

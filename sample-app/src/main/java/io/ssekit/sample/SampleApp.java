@@ -152,6 +152,7 @@ public final class SampleApp implements AutoCloseable {
         .shutdownGrace(config.shutdownGrace());
     config.retry().ifPresent(servlet::retry);
     config.maxConnectsPerSecond().ifPresent(servlet::maxConnectsPerSecond);
+    config.streamLimits().applyTo(servlet);
     SseServlet events = servlet.build();
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -189,8 +190,8 @@ public final class SampleApp implements AutoCloseable {
     meters.servlet().ifPresent(metrics ->
         context.addServlet(new ServletHolder("metrics", metrics), "/metrics"));
     context.addServlet(new ServletHolder("page", new PageServlet()), "/");
-    server.setErrorHandler(new ProblemErrorHandler());
-    context.setErrorHandler(new ProblemErrorHandler());
+    server.setErrorHandler(ProblemErrorHandler.forServer());
+    context.setErrorHandler(ProblemErrorHandler.forContext());
     server.setHandler(context);
     server.setRequestLog(new AccessLog());
     server.setStopTimeout(config.shutdownGrace().toMillis() + 500);

@@ -217,6 +217,11 @@ public interface SseListener {
     RATE_LIMITED,
     /** Refused: the servlet is shutting down. */
     SHUTDOWN,
+    /**
+     * Refused: the principal or the client address holds as many streams as its cap allows
+     * (the refuse-new policy).
+     */
+    LIMITED,
     /** Refused: no valid credentials (401). */
     UNAUTHORIZED,
     /**
@@ -247,6 +252,11 @@ public interface SseListener {
     SHUTDOWN,
     /** It reached its maximum lifetime. */
     MAX_LIFETIME,
+    /**
+     * Its principal or client address opened one stream more than its cap allows, and it was
+     * the oldest (the supersede-oldest policy).
+     */
+    SUPERSEDED,
     /** The hub ended it: the history could not answer, or the hub closed. */
     ENDED,
     /** The container reported an error or a timeout. */

@@ -57,16 +57,18 @@ public final class SseMetrics implements SseListener, MeterBinder {
 
   /**
    * Counter: stream requests answered, tag {@code result}: {@code ok} (opened), {@code busy} (the
-   * connection cap), {@code rate-limited} (over the connect rate), {@code shutdown}, {@code unauthorized}, {@code forbidden}, {@code invalid}
-   * (a bad topic), {@code error}.
+   * connection cap), {@code rate-limited} (over the connect rate), {@code shutdown}, {@code
+   * limited} (a per-principal or per-address cap, under the refuse-new policy), {@code
+   * unauthorized}, {@code forbidden}, {@code invalid} (a bad topic), {@code error}.
    */
   public static final String STREAMS_OPENED = "ssekit.streams.opened";
 
   /**
    * Counter: opened streams that ended, tag {@code reason}: {@code client-gone}, {@code
    * fell-behind} (the client read too slowly and its queue overflowed), {@code
-   * credentials-expired}, {@code shutdown}, {@code max-lifetime}, {@code ended} (the hub ended it:
-   * its history could not answer, or it closed), {@code error}.
+   * credentials-expired}, {@code shutdown}, {@code max-lifetime}, {@code superseded} (its
+   * principal or address opened one stream more than its cap allows), {@code ended} (the hub
+   * ended it: its history could not answer, or it closed), {@code error}.
    */
   public static final String STREAMS_CLOSED = "ssekit.streams.closed";
 

@@ -53,12 +53,12 @@ class SseMetricsTest {
         SseMetrics.DELIVERY_LAG, SseMetrics.SOCKET_WRITES, SseMetrics.SOCKET_WRITTEN,
         SseMetrics.RESUMES, SseMetrics.RESUMES_REPLAYED, SseMetrics.HISTORY_ERRORS,
         SseMetrics.FANOUT_ERRORS, SseMetrics.TICKETS)), names);
-    for (String result : new String[] {"ok", "busy", "rate-limited", "shutdown", "unauthorized",
-        "forbidden", "invalid", "error"}) {
+    for (String result : new String[] {"ok", "busy", "rate-limited", "shutdown", "limited",
+        "unauthorized", "forbidden", "invalid", "error"}) {
       assertEquals(0, counter(SseMetrics.STREAMS_OPENED, "result", result));
     }
     for (String reason : new String[] {"client-gone", "fell-behind", "credentials-expired",
-        "shutdown", "max-lifetime", "ended", "error"}) {
+        "shutdown", "max-lifetime", "superseded", "ended", "error"}) {
       assertEquals(0, counter(SseMetrics.STREAMS_CLOSED, "reason", reason));
     }
     for (String result : new String[] {"exact", "gap", "unknown-epoch", "malformed-id"}) {

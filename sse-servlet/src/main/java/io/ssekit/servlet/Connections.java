@@ -280,7 +280,8 @@ final class Connections implements SseListener.Source {
     }
   }
 
-  private static Duration jittered(Duration base) {
+  /** {@code base} plus a uniformly random amount up to half of it. */
+  static Duration jittered(Duration base) {
     long millis = base.toMillis();
     return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
   }

@@ -3,6 +3,7 @@ package io.ssekit.servlet;
 import io.ssekit.ProtocolEvents;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** How a stream request is answered when it cannot be served: beyond the cap, or at shutdown. */
 public enum OverloadPolicy {
@@ -34,12 +35,22 @@ public enum OverloadPolicy {
    * @throws IllegalArgumentException naming the setting and the values it may take
    */
   static OverloadPolicy fromSetting(String name, String value) {
+    return choose(name, value, values(), OverloadPolicy::setting);
+  }
+
+  /**
+   * The constant of {@code choices} whose {@code setting} is {@code value}, for the setting
+   * {@code name}.
+   *
+   * @throws IllegalArgumentException naming the setting and the values it may take
+   */
+  static <E> E choose(String name, String value, E[] choices, Function<E, String> setting) {
     List<String> settings = new ArrayList<>();
-    for (OverloadPolicy policy : values()) {
-      if (policy.setting.equals(value)) {
-        return policy;
+    for (E choice : choices) {
+      if (setting.apply(choice).equals(value)) {
+        return choice;
       }
-      settings.add(policy.setting);
+      settings.add(setting.apply(choice));
     }
     throw new IllegalArgumentException(name + " must be " + String.join(" or ", settings)
         + ", was '" + value + "'");

@@ -102,6 +102,42 @@ public final class ServletSetting<T> {
       "beyond the cap or the connect rate and while shutting down: a short `200` stream"
           + " (`sse-busy` / `server-shutdown`) or `503`");
 
+  /** {@code maxStreamsPerPrincipal}: a count of streams, or none. */
+  public static final ServletSetting<Integer> MAX_STREAMS_PER_PRINCIPAL = cap(
+      "maxStreamsPerPrincipal", "streams one authenticated principal (`SsePrincipal.name()`) may"
+          + " hold on this servlet; beyond it `streamLimitPolicy` applies");
+
+  /** {@code maxStreamsPerAddress}: a count of streams, or none. */
+  public static final ServletSetting<Integer> MAX_STREAMS_PER_ADDRESS = cap(
+      "maxStreamsPerAddress", "streams one client address may hold on this servlet; beyond it"
+          + " `streamLimitPolicy` applies");
+
+  /** {@code trustedProxies}: addresses and CIDR ranges. */
+  public static final ServletSetting<List<String>> TRUSTED_PROXIES = new ServletSetting<>(
+      "trustedProxies", List.of(),
+      (settings, name) -> Optional.of(settings.list(name)).filter(list -> !list.isEmpty()),
+      (name, value) -> ClientAddress.trusting(name, value),
+      list -> list.isEmpty() ? "none" : code(String.join(",", list)),
+      "comma-separated addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`) of proxies whose"
+          + " `Forwarded` / `X-Forwarded-For` gives the client address for"
+          + " `maxStreamsPerAddress`");
+
+  /** {@code streamLimitPolicy}: what happens beyond a per-principal or per-address cap. */
+  public static final ServletSetting<StreamLimitPolicy> STREAM_LIMIT_POLICY = new ServletSetting<>(
+      "streamLimitPolicy", StreamLimitPolicy.SUPERSEDE_OLDEST,
+      (settings, name) -> settings.string(name).map(v -> OverloadPolicy.choose(name, v,
+          StreamLimitPolicy.values(), StreamLimitPolicy::setting)),
+      (name, value) -> { }, policy -> code(policy.setting()),
+      "`supersede-oldest`: the new stream opens and the holder's oldest ends with"
+          + " `sse-superseded`; `refuse-new`: the new one gets `sse-limit` (`429` under"
+          + " `overloadPolicy=503`)");
+
+  /** {@code streamLimitRetry}: a duration. */
+  public static final ServletSetting<Duration> STREAM_LIMIT_RETRY = duration("streamLimitRetry",
+      Duration.ofSeconds(60), ServletSetting::requirePositive,
+      "`retry:` hint (plus up to half again, at random) with `sse-superseded` and `sse-limit`;"
+          + " the `Retry-After` of the `429`");
+
   /** {@code maxEventSize}: a size in bytes. */
   public static final ServletSetting<Integer> MAX_EVENT_SIZE = size("maxEventSize",
       SseHub.DEFAULT_MAX_EVENT_SIZE, "largest event data `publish` accepts");
@@ -165,8 +201,10 @@ public final class ServletSetting<T> {
 
   private static final List<ServletSetting<?>> ALL = List.of(HISTORY, FANOUT, AUTHENTICATOR,
       KEEP_ALIVE, RETRY, MAX_LIFETIME, KEEP_ALIVE_POLICY, MAX_CONNECTIONS,
-      MAX_CONNECTS_PER_SECOND, OVERLOAD_POLICY, MAX_EVENT_SIZE, MAX_QUEUED_BYTES,
-      MAX_PENDING_EVENTS, REPLAY_CONCURRENCY, CORS_ORIGINS, CORS_MAX_AGE,
+      MAX_CONNECTS_PER_SECOND, OVERLOAD_POLICY, MAX_STREAMS_PER_PRINCIPAL,
+      MAX_STREAMS_PER_ADDRESS, TRUSTED_PROXIES, STREAM_LIMIT_POLICY, STREAM_LIMIT_RETRY,
+      MAX_EVENT_SIZE, MAX_QUEUED_BYTES, MAX_PENDING_EVENTS, REPLAY_CONCURRENCY, CORS_ORIGINS,
+      CORS_MAX_AGE,
       TOKEN_EXPIRY_WARNING, SHUTDOWN_GRACE, LISTENER, HUB_ATTRIBUTE);
 
   /** The settings of the fixed keep-alive policy, which {@link #KEEP_ALIVE_POLICY} replaces. */
@@ -297,6 +335,14 @@ public final class ServletSetting<T> {
     Reader<Integer> reader = (settings, key) -> settings.string(key).isEmpty()
         ? Optional.empty() : Optional.of(settings.positiveInt(key, defaultValue));
     return new ServletSetting<>(name, defaultValue, reader, ServletSetting::requirePositive,
+        value -> code(Integer.toString(value)), description);
+  }
+
+  /** A cap without a default: unlimited when not given. */
+  private static ServletSetting<Integer> cap(String name, String description) {
+    Reader<Integer> reader = (settings, key) -> settings.string(key).isEmpty()
+        ? Optional.empty() : Optional.of(settings.positiveInt(key, 1));
+    return new ServletSetting<>(name, null, reader, ServletSetting::requirePositive,
         value -> code(Integer.toString(value)), description);
   }
 

@@ -162,6 +162,8 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
 
   private volatile Subscription subscription;
   private volatile long lastQueuedNanos;
+  /** Run once when the stream is released; see {@link #onRelease}. */
+  private volatile Runnable onRelease;
 
   SseConnection(Connections owner, AsyncContext async, ServletOutputStream out, int maxQueuedBytes,
       byte[] greeting) {
@@ -204,6 +206,14 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
     if (gone) {
       task.cancel(false);
     }
+  }
+
+  /**
+   * Runs {@code action} once when the stream is released, on the thread that releases it. Set
+   * before the stream is handed to anything that can close it.
+   */
+  void onRelease(Runnable action) {
+    this.onRelease = action;
   }
 
   // --- what the hub and the timer call ---
@@ -670,6 +680,10 @@ final class SseConnection implements StreamSink, WriteListener, AsyncListener {
       tasks.forEach(task -> task.cancel(false));
     }
     owner.remove(this);
+    Runnable action = onRelease;
+    if (action != null) {
+      action.run();
+    }
     writer.relieveLater();
     listener.streamClosed(reason);
   }

@@ -65,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * already (an authenticator may accept them within its clock skew) open no stream: {@code 401}
  * with {@code Bearer error="invalid_token"}.
  *
+ * <p>With {@code maxStreamsPerPrincipal} or {@code maxStreamsPerAddress}, a principal or client
+ * address that opens one stream more than its cap allows either supersedes its oldest stream
+ * ({@code sse-superseded}) or is refused ({@code sse-limit}); see {@link StreamLimitPolicy}.
+ *
  * <p>On {@link #destroy()} every stream gets a {@code server-shutdown} event with a jittered
  * {@code retry:} hint, and the servlet waits up to {@code shutdownGrace} for them to be written.
  */
@@ -84,6 +88,7 @@ public class SseServlet extends HttpServlet {
   private transient SseHub hub;
   private transient boolean ownsHub;
   private transient Connections connections;
+  private transient StreamLimits limits;
   /** The registration of this servlet's writers as the pace of its hub's publishers. */
   private transient AutoCloseable pace;
   private transient Cors cors;
@@ -135,6 +140,7 @@ public class SseServlet extends HttpServlet {
       connections = new Connections(options.get(ServletSetting.MAX_CONNECTIONS), options.keepAlive(),
           options.get(ServletSetting.TOKEN_EXPIRY_WARNING), config.getServletName(), listener);
       listener.attach(connections);
+      limits = new StreamLimits(options);
       pace = hub.pacedBy(connections.writer());
       greeting = greeting(options);
       Integer perSecond = options.get(ServletSetting.MAX_CONNECTS_PER_SECOND);
@@ -157,6 +163,11 @@ public class SseServlet extends HttpServlet {
   /** The settings in use, once initialised. */
   ServletOptions options() {
     return options;
+  }
+
+  /** The per-principal and per-address counts, once initialised. */
+  StreamCaps caps() {
+    return limits.caps();
   }
 
   /** The number of streams open on this servlet. */
@@ -265,6 +276,7 @@ public class SseServlet extends HttpServlet {
     HttpServletResponse response = (HttpServletResponse) async.getResponse();
     boolean opened = false;
     OpenResult refused = OpenResult.ERROR;
+    StreamCaps.Claim claim = null;
     try {
       AuthResult result;
       try {
@@ -299,12 +311,21 @@ public class SseServlet extends HttpServlet {
           return;
         }
       }
-      open(async, response, principal, topics, lastEventId);
+      claim = limits.admit(principal, (HttpServletRequest) async.getRequest());
+      if (claim.refusal() != null) {
+        refused = OpenResult.LIMITED;
+        limits.refuse(response, claim.refusal());
+        return;
+      }
+      open(async, response, principal, topics, lastEventId, claim);
       opened = true;
     } catch (IOException | RuntimeException e) {
       LOG.debug("stream request failed before it opened", e);
     } finally {
       if (!opened) {
+        if (claim != null) {
+          claim.release();
+        }
         connections.unreserve();
         listener.streamOpened(refused);
         async.complete();
@@ -319,7 +340,7 @@ public class SseServlet extends HttpServlet {
   }
 
   private void open(AsyncContext async, HttpServletResponse response, SsePrincipal principal,
-      List<String> topics, String lastEventId) throws IOException {
+      List<String> topics, String lastEventId, StreamCaps.Claim claim) throws IOException {
     response.setStatus(HttpServletResponse.SC_OK);
     response.setContentType("text/event-stream;charset=UTF-8");
     response.setHeader("Cache-Control", "no-cache");
@@ -331,6 +352,7 @@ public class SseServlet extends HttpServlet {
     ServletOutputStream out = response.getOutputStream();
     SseConnection connection =
         new SseConnection(connections, async, out, options.get(ServletSetting.MAX_QUEUED_BYTES), greeting);
+    limits.attach(claim, connection);
     // Reported before anything can close it: each stream reported opened is reported closed once.
     listener.streamOpened(OpenResult.OK);
     connections.add(connection);
@@ -542,6 +564,31 @@ public class SseServlet extends HttpServlet {
     /** Sets {@link ServletSetting#OVERLOAD_POLICY}. */
     public Builder overloadPolicy(OverloadPolicy value) {
       return set(ServletSetting.OVERLOAD_POLICY, value);
+    }
+
+    /** Sets {@link ServletSetting#MAX_STREAMS_PER_PRINCIPAL}. */
+    public Builder maxStreamsPerPrincipal(int count) {
+      return set(ServletSetting.MAX_STREAMS_PER_PRINCIPAL, count);
+    }
+
+    /** Sets {@link ServletSetting#MAX_STREAMS_PER_ADDRESS}. */
+    public Builder maxStreamsPerAddress(int count) {
+      return set(ServletSetting.MAX_STREAMS_PER_ADDRESS, count);
+    }
+
+    /** Sets {@link ServletSetting#TRUSTED_PROXIES}: addresses and CIDR ranges. */
+    public Builder trustedProxies(List<String> entries) {
+      return set(ServletSetting.TRUSTED_PROXIES, List.copyOf(entries));
+    }
+
+    /** Sets {@link ServletSetting#STREAM_LIMIT_POLICY}. */
+    public Builder streamLimitPolicy(StreamLimitPolicy value) {
+      return set(ServletSetting.STREAM_LIMIT_POLICY, value);
+    }
+
+    /** Sets {@link ServletSetting#STREAM_LIMIT_RETRY}. */
+    public Builder streamLimitRetry(Duration value) {
+      return set(ServletSetting.STREAM_LIMIT_RETRY, value);
     }
 
     /** Sets {@link ServletSetting#MAX_EVENT_SIZE}. */

@@ -76,6 +76,46 @@ class SseServletConfigTest {
   }
 
   @Test
+  void theStreamCapsAreInitParamsAndAWrongOneFailsInitNamingIt() throws Exception {
+    SseServlet servlet = new SseServlet();
+    servlet.init(config(Map.of("history", "memory", "maxStreamsPerPrincipal", "3",
+        "maxStreamsPerAddress", "20", "trustedProxies", "10.0.0.0/8, ::1, 192.168.1.7",
+        "streamLimitPolicy", "refuse-new", "streamLimitRetry", "90s")));
+    try {
+      ServletOptions options = servlet.options();
+      assertEquals(3, options.get(ServletSetting.MAX_STREAMS_PER_PRINCIPAL));
+      assertEquals(20, options.get(ServletSetting.MAX_STREAMS_PER_ADDRESS));
+      assertEquals(List.of("10.0.0.0/8", "::1", "192.168.1.7"),
+          options.get(ServletSetting.TRUSTED_PROXIES));
+      assertEquals(StreamLimitPolicy.REFUSE_NEW, options.get(ServletSetting.STREAM_LIMIT_POLICY));
+      assertEquals(Duration.ofSeconds(90), options.get(ServletSetting.STREAM_LIMIT_RETRY));
+    } finally {
+      servlet.destroy();
+    }
+    Map<String, String> messages = Map.of(
+        "maxStreamsPerPrincipal", "maxStreamsPerPrincipal must be a positive whole number, was '0'",
+        "maxStreamsPerAddress", "maxStreamsPerAddress must be a positive whole number, was 'many'",
+        "trustedProxies", "trustedProxies: 'proxy.example.com' is not an IP address or CIDR range"
+            + " (like 10.0.0.1, 10.0.0.0/8, ::1 or fd00::/8) (init-param trustedProxies)",
+        "streamLimitPolicy", "streamLimitPolicy must be supersede-oldest or refuse-new, was"
+            + " 'drop-all'",
+        "streamLimitRetry", "streamLimitRetry must be positive, was PT0S");
+    Map<String, String> values = Map.of("maxStreamsPerPrincipal", "0",
+        "maxStreamsPerAddress", "many", "trustedProxies", "10.0.0.1,proxy.example.com",
+        "streamLimitPolicy", "drop-all", "streamLimitRetry", "0s");
+    for (Map.Entry<String, String> bad : values.entrySet()) {
+      ServletException e = assertThrows(ServletException.class, () -> new SseServlet()
+          .init(config(Map.of("history", "memory", bad.getKey(), bad.getValue()))));
+      assertTrue(e.getMessage().contains(messages.get(bad.getKey())), bad + ": " + e.getMessage());
+    }
+    for (String range : List.of("10.0.0.0/33", "::1/129", "1.2.3", "1.2.3.256", "fe80::1%eth0")) {
+      assertThrows(IllegalArgumentException.class,
+          () -> SseServlet.builder().trustedProxies(List.of(range)), range);
+    }
+    assertThrows(IllegalArgumentException.class, () -> SseServlet.builder().maxStreamsPerAddress(0));
+  }
+
+  @Test
   void anUnknownProviderNameListsTheOnesFound() {
     ServletException e = assertThrows(ServletException.class,
         () -> new SseServlet().init(config(Map.of("fanout", "kafka"))));

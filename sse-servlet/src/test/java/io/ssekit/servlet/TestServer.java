@@ -29,13 +29,19 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http2.WindowRateControl;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
@@ -122,6 +128,7 @@ interface TestServer extends AutoCloseable {
           }
         });
       }
+      server.setErrorHandler(new ClosingErrorHandler());
       server.start();
       return new Jetty(server, connector.getLocalPort());
     }
@@ -136,6 +143,24 @@ interface TestServer extends AutoCloseable {
       if (!server.isStopped()) {
         server.stop();
       }
+    }
+  }
+
+  /**
+   * The server-level error handler of Jetty, configured as the README's "SseServlet in your
+   * application" says. It answers what never reached a context, above all requests Jetty could
+   * not parse, whose connection Jetty then closes; it says {@code Connection: close}, which
+   * Jetty leaves out when it never read the request's HTTP version (a request line too long for
+   * its buffer: 414).
+   */
+  final class ClosingErrorHandler extends ErrorHandler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback)
+        throws Exception {
+      if (request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      }
+      return super.handle(request, response, callback);
     }
   }
 
