@@ -128,6 +128,11 @@ public final class RedisServer implements TestRedis {
    * elements of an array of bulk strings, one per line.
    */
   public String command(String... args) {
+    return command(port, args);
+  }
+
+  /** {@link #command} to whatever listens on {@code port} of the loopback address. */
+  static String command(int port, String... args) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       socket.setSoTimeout(5000);
@@ -227,6 +232,11 @@ public final class RedisServer implements TestRedis {
   }
 
   private void awaitExit() {
+    awaitExit(process);
+  }
+
+  /** Waits for {@code process} to exit after it was signalled, killing it if it lingers. */
+  static void awaitExit(Process process) {
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -268,7 +278,7 @@ public final class RedisServer implements TestRedis {
     throw new IOException("no free port with a free cluster bus port");
   }
 
-  private static String readQuietly(Path file) {
+  static String readQuietly(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
