@@ -23,6 +23,10 @@ import java.util.Optional;
  *     (default 5000)
  * @param metrics {@code SSE_METRICS}: {@code on} or {@code off}, the {@code /metrics} endpoint and
  *     the meters (default on)
+ * @param redisReplicas {@code SSE_REDIS_REPLICAS}: replicas that must confirm each published
+ *     event ({@code WAIT}) before the publish answers (default 0: no wait)
+ * @param redisReplicaTimeout {@code SSE_REDIS_REPLICA_TIMEOUT_MS}: how long a publish waits for
+ *     them (default: the history's, 100 ms)
  */
 public record AppConfig(
     int port,
@@ -34,7 +38,9 @@ public record AppConfig(
     int historySize,
     int maxConnections,
     Duration shutdownGrace,
-    boolean metrics) {
+    boolean metrics,
+    int redisReplicas,
+    Optional<Duration> redisReplicaTimeout) {
 
   /** Reads the configuration from {@code env}, with the defaults above. */
   public static AppConfig fromEnvironment(Map<String, String> env) {
@@ -50,7 +56,10 @@ public record AppConfig(
         r.integer("SSE_HISTORY_SIZE", 1000, 1, Integer.MAX_VALUE),
         r.integer("SSE_MAX_CONNECTIONS", 100_000, 1, Integer.MAX_VALUE),
         Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)),
-        r.onOff("SSE_METRICS", true));
+        r.onOff("SSE_METRICS", true),
+        r.integer("SSE_REDIS_REPLICAS", 0, 0, 100),
+        r.string("SSE_REDIS_REPLICA_TIMEOUT_MS").map(v -> Duration.ofMillis(
+            r.integer("SSE_REDIS_REPLICA_TIMEOUT_MS", 100, 1, Integer.MAX_VALUE))));
   }
 
   /** Typed reads of environment variables with messages that name them. */

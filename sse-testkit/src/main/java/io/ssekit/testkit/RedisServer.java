@@ -55,6 +55,21 @@ public final class RedisServer implements TestRedis {
   }
 
   /**
+   * Starts a server on {@code port}, which a client may have been told of before: a Redis that
+   * comes up after its clients.
+   */
+  public static RedisServer startOnPort(int port) {
+    try {
+      RedisServer server = new RedisServer(port, Files.createTempDirectory("redis"), false,
+          List.of());
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start redis-server", e);
+    }
+  }
+
+  /**
    * Starts a server in cluster mode, not yet part of a cluster ({@link RedisCluster} joins
    * them). Its cluster configuration survives {@link #restart}, so it rejoins as the same node.
    */

@@ -205,6 +205,15 @@ public final class RedisFanout implements Fanout {
         .thenApply(received -> null));
   }
 
+  /**
+   * Whether this fanout can subscribe now: started, its pub/sub connection opened (Redis was
+   * reachable once), and its connection to Redis up (on a cluster, to every master). Never
+   * blocks; for health checks.
+   */
+  public boolean isConnected() {
+    return !closed && subscriptions != null && redis.isUp();
+  }
+
   @Override
   public void close() {
     if (closed) {
