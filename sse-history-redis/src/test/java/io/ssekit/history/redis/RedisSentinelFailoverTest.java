@@ -1,149 +1,30 @@
 package io.ssekit.history.redis;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.ssekit.SseHub;
-import io.ssekit.fanout.redis.RedisFanout;
-import io.ssekit.testkit.RecordingSink;
 import io.ssekit.testkit.RedisExtension;
 import io.ssekit.testkit.RedisSentinel;
 import io.ssekit.testkit.RedisServer;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import io.ssekit.testkit.TestRedis;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/**
- * Redis behind Sentinel: the history and the fanout follow the master through a failover while
- * publishers publish and streams read.
- */
-class RedisSentinelFailoverTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
-  static final String[] TOPICS = {"fail/a", "fail/b"};
-
+/** The failover cases behind Sentinel: a master, a replica and three Sentinels. */
+class RedisSentinelFailoverTest extends RedisFailoverCases {
   @RegisterExtension
   final RedisExtension<RedisSentinel> redis = RedisExtension.sentinel();
 
-  final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+  @Override
+  TestRedis redis() {
+    return redis.redis();
   }
 
-  SseHub instance() {
-    SseHub hub = SseHub.builder()
-        .history(RedisEventHistory.builder().uri(redis.uri()).maxEventsPerTopic(10_000).build())
-        .fanout(RedisFanout.builder().uri(redis.uri()).build())
-        .build();
-    open.add(hub);
-    return hub;
+  @Override
+  RedisServer killMasterOf(String topic) {
+    RedisServer master = redis.redis().master();
+    master.kill();
+    return master;
   }
 
-  @Test
-  void aMasterKilledUnderLoadFailsPublishesFastThenEveryAcknowledgedEventReachesEveryStream()
-      throws Exception {
-    List<SseHub> hubs = List.of(instance(), instance());
-    List<RecordingSink> streams = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      RecordingSink sink = new RecordingSink();
-      hubs.get(i % 2).subscribe(List.of(TOPICS), null, sink);
-      streams.add(sink);
-    }
-    await().atMost(WAIT).until(() -> streams.stream().noneMatch(s -> s.frames().isEmpty()));
-
-    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    AtomicInteger failed = new AtomicInteger();
-    AtomicLong slowestFailureNanos = new AtomicLong();
-    AtomicLong killedAt = new AtomicLong();
-    AtomicLong firstSuccessAfterKill = new AtomicLong();
-    AtomicInteger successesAfterRecovery = new AtomicInteger();
-    AtomicBoolean stop = new AtomicBoolean();
-    ExecutorService publishers = Executors.newFixedThreadPool(4);
-    List<Future<?>> running = new ArrayList<>();
-    for (int p = 0; p < 4; p++) {
-      int publisher = p;
-      running.add(publishers.submit(() -> {
-        SseHub hub = hubs.get(publisher % 2);
-        String topic = TOPICS[publisher % 2];
-        for (int i = 0; !stop.get(); i++) {
-          String data = topic + "|" + publisher + "-" + i;
-          long started = System.nanoTime();
-          try {
-            hub.publish(topic, data).toCompletableFuture().get(20, TimeUnit.SECONDS);
-            acknowledged.add(data);
-            long kill = killedAt.get();
-            if (kill != 0) {
-              firstSuccessAfterKill.compareAndSet(0, System.nanoTime());
-              successesAfterRecovery.incrementAndGet();
-            }
-          } catch (Exception e) {
-            failed.incrementAndGet();
-            slowestFailureNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
-          }
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // about 50 a second each
-        }
-        return null;
-      }));
-    }
-    await().atMost(WAIT).until(() -> acknowledged.size() >= 80);
-
-    RedisServer old = redis.redis().master();
-    old.kill();
-    killedAt.set(System.nanoTime());
-    RedisServer promoted = redis.redis().awaitFailoverFrom(old);
-    long promotedAt = System.nanoTime();
-    await().atMost(WAIT).until(() -> successesAfterRecovery.get() >= 80);
-    stop.set(true);
-    for (Future<?> publisher : running) {
-      publisher.get(30, TimeUnit.SECONDS);
-    }
-    publishers.shutdown();
-
-    long recoveryMillis = (firstSuccessAfterKill.get() - killedAt.get()) / 1_000_000;
-    System.out.printf("Sentinel failover: master on port %d killed, port %d promoted after %d ms;"
-        + " publishes succeeded again after %d ms; %d publishes failed meanwhile, the slowest"
-        + " failure took %d ms; %d acknowledged in all%n", old.port(), promoted.port(),
-        (promotedAt - killedAt.get()) / 1_000_000, recoveryMillis, failed.get(),
-        slowestFailureNanos.get() / 1_000_000, acknowledged.size());
-    assertTrue(failed.get() > 0, "publishes failed while there was no master");
-
-    for (RecordingSink stream : streams) {
-      await().atMost(WAIT).until(() -> hasEveryOrWasReset(stream, acknowledged));
-      assertFalse(stream.ended(), "the stream goes on through the failover");
-    }
-    long reset = streams.stream().filter(RedisSentinelFailoverTest::wasReset).count();
-    System.out.printf("Sentinel failover: %d of %d streams got sse-reset%n", reset,
-        streams.size());
-    for (RecordingSink stream : streams) {
-      List<String> data = stream.data();
-      assertEquals(new HashSet<>(data).size(), data.size(), "no event twice");
-    }
-  }
-
-  static boolean wasReset(RecordingSink stream) {
-    return stream.frames().stream().anyMatch(f -> "sse-reset".equals(f.event()));
-  }
-
-  static boolean hasEveryOrWasReset(RecordingSink stream, Set<String> acknowledged) {
-    return wasReset(stream) || stream.data().containsAll(acknowledged);
+  @Override
+  void awaitFailoverFrom(RedisServer killed) {
+    redis.redis().awaitFailoverFrom(killed);
   }
 }
