@@ -218,7 +218,9 @@ public final class RedisServer implements TestRedis {
     if (clusterNode) {
       command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file",
           dir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "2000",
-          "--cluster-require-full-coverage", "no"));
+          "--cluster-require-full-coverage", "no",
+          // A replica takes over a killed master however long ago it last heard from it.
+          "--cluster-replica-validity-factor", "0"));
     }
     command.addAll(extraArgs);
     try {

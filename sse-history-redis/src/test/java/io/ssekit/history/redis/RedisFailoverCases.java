@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A master killed with SIGKILL and its replica promoted while publishers publish and streams
- * read: the history and the fanout follow the promoted master. Run behind Sentinel.
+ * read: the history and the fanout follow the promoted master. Run behind Sentinel and on a
+ * Redis Cluster with replicas.
  */
 abstract class RedisFailoverCases {
   static final Duration WAIT = Duration.ofSeconds(90);
@@ -39,6 +41,9 @@ abstract class RedisFailoverCases {
 
   /** The Redis of the running test. */
   abstract TestRedis redis();
+
+  /** The master that serves {@code topic} now. */
+  abstract RedisServer masterOf(String topic);
 
   /** Kills the master that serves {@code topic} with SIGKILL; returns which one it was. */
   abstract RedisServer killMasterOf(String topic);
@@ -66,6 +71,36 @@ abstract class RedisFailoverCases {
   @Test
   void aMasterKilledUnderLoadFailsPublishesFastThenEveryAcknowledgedEventReachesEveryStream()
       throws Exception {
+    Outcome outcome = underLoad("master killed", () -> {
+      RedisServer old = killMasterOf(TOPICS[0]);
+      long killedAt = System.nanoTime();
+      awaitFailoverFrom(old);
+      return (System.nanoTime() - killedAt) / 1_000_000;
+    });
+    assertTrue(outcome.failed() > 0, "publishes failed while there was no master");
+  }
+
+  @Test
+  void everyConnectionCutUnderLoadLosesNothingAndResetsNoStream() throws Exception {
+    Outcome outcome = underLoad("every client connection cut", () -> {
+      RedisServer master = masterOf(TOPICS[0]);
+      master.command("CLIENT", "KILL", "TYPE", "pubsub");
+      master.command("CLIENT", "KILL", "TYPE", "normal");
+      return 0L;
+    });
+    assertEquals(0, outcome.resets(), "nothing was lost, so no stream is reset");
+  }
+
+  /** What a fault under load did. */
+  record Outcome(int failed, int resets) {}
+
+  /**
+   * Two instances, 20 streams of both topics and 4 publishers, then {@code fault} (which
+   * answers how long Redis took to be whole again, in ms); then every stream must get every
+   * event whose publish succeeded, once, or an {@code sse-reset}, and stay open. Prints how long
+   * publishes failed.
+   */
+  Outcome underLoad(String what, Callable<Long> fault) throws Exception {
     List<SseHub> hubs = List.of(instance(), instance());
     List<RecordingSink> streams = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -78,9 +113,9 @@ abstract class RedisFailoverCases {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger failed = new AtomicInteger();
     AtomicLong slowestFailureNanos = new AtomicLong();
-    AtomicLong killedAt = new AtomicLong();
-    AtomicLong firstSuccessAfterKill = new AtomicLong();
-    AtomicInteger successesAfterRecovery = new AtomicInteger();
+    AtomicLong faultAt = new AtomicLong();
+    AtomicLong firstSuccessAfterFault = new AtomicLong();
+    AtomicInteger successesAfterFault = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService publishers = Executors.newFixedThreadPool(4);
     List<Future<?>> running = new ArrayList<>();
@@ -95,10 +130,10 @@ abstract class RedisFailoverCases {
           try {
             hub.publish(topic, data).toCompletableFuture().get(20, TimeUnit.SECONDS);
             acknowledged.add(data);
-            long killed = killedAt.get();
-            if (killed != 0 && started > killed && topic.equals(TOPICS[0])) {
-              firstSuccessAfterKill.compareAndSet(0, System.nanoTime());
-              successesAfterRecovery.incrementAndGet();
+            long at = faultAt.get();
+            if (at != 0 && started > at && topic.equals(TOPICS[0])) {
+              firstSuccessAfterFault.compareAndSet(0, System.nanoTime());
+              successesAfterFault.incrementAndGet();
             }
           } catch (Exception e) {
             failed.incrementAndGet();
@@ -111,37 +146,29 @@ abstract class RedisFailoverCases {
     }
     await().atMost(WAIT).until(() -> acknowledged.size() >= 80);
 
-    RedisServer old = killMasterOf(TOPICS[0]);
-    killedAt.set(System.nanoTime());
-    awaitFailoverFrom(old);
-    long promotedAt = System.nanoTime();
-    await().atMost(WAIT).until(() -> successesAfterRecovery.get() >= 80);
+    faultAt.set(System.nanoTime());
+    long wholeAfter = fault.call();
+    await().atMost(WAIT).until(() -> successesAfterFault.get() >= 80);
     stop.set(true);
     for (Future<?> publisher : running) {
       publisher.get(30, TimeUnit.SECONDS);
     }
     publishers.shutdown();
 
-    long recoveryMillis = (firstSuccessAfterKill.get() - killedAt.get()) / 1_000_000;
-    String name = getClass().getSimpleName();
-    System.out.printf("%s: master on port %d killed, a replica promoted after %d ms;"
-        + " publishes to its topic succeeded again after %d ms; %d publishes failed meanwhile,"
-        + " the slowest failure took %d ms; %d acknowledged in all%n", name, old.port(),
-        (promotedAt - killedAt.get()) / 1_000_000, recoveryMillis, failed.get(),
-        slowestFailureNanos.get() / 1_000_000, acknowledged.size());
-    assertTrue(failed.get() > 0, "publishes failed while there was no master");
-
     for (RecordingSink stream : streams) {
       await().atMost(WAIT).until(() -> hasEveryOrWasReset(stream, acknowledged));
-      assertFalse(stream.ended(), "the stream goes on through the failover");
-    }
-    long reset = streams.stream().filter(RedisFailoverCases::wasReset).count();
-    System.out.printf("%s: %d of %d streams got sse-reset%n", name, reset,
-        streams.size());
-    for (RecordingSink stream : streams) {
+      assertFalse(stream.ended(), "the stream goes on");
       List<String> data = stream.data();
       assertEquals(new HashSet<>(data).size(), data.size(), "no event twice");
     }
+    int resets = (int) streams.stream().filter(RedisFailoverCases::wasReset).count();
+    System.out.printf("%s, %s: Redis whole again after %d ms; publishes to the topic succeeded"
+        + " again %d ms after the fault; %d publishes failed meanwhile, the slowest failure took"
+        + " %d ms; %d acknowledged in all; %d of %d streams got sse-reset%n",
+        getClass().getSimpleName(), what, wholeAfter,
+        (firstSuccessAfterFault.get() - faultAt.get()) / 1_000_000, failed.get(),
+        slowestFailureNanos.get() / 1_000_000, acknowledged.size(), resets, streams.size());
+    return new Outcome(failed.get(), resets);
   }
 
   static boolean wasReset(RecordingSink stream) {

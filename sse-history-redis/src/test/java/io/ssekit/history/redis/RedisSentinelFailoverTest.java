@@ -17,6 +17,11 @@ class RedisSentinelFailoverTest extends RedisFailoverCases {
   }
 
   @Override
+  RedisServer masterOf(String topic) {
+    return redis.redis().master();
+  }
+
+  @Override
   RedisServer killMasterOf(String topic) {
     RedisServer master = redis.redis().master();
     master.kill();
