@@ -90,10 +90,12 @@ class SampleRedisLateStartTest {
   /** A stream opens, a publish succeeds, and the stream gets it through Redis. */
   void assertWorks(SampleApp app, String topic) throws Exception {
     long redisUp = System.nanoTime();
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
-        .until(() -> get(app, "/health").statusCode() == 200);
-    System.out.printf("%s: /health answered 200 %d ms after Redis was up%n",
-        getClass().getSimpleName(), (System.nanoTime() - redisUp) / 1_000_000);
+    if (get(app, "/health").statusCode() != 200) {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+          .until(() -> get(app, "/health").statusCode() == 200);
+      System.out.printf("%s: /health answered 200 %d ms after Redis was up%n",
+          getClass().getSimpleName(), (System.nanoTime() - redisUp) / 1_000_000);
+    }
     assertEquals(200, get(app, "/health/ready").statusCode());
     SseClient stream = SseClient.open(http, uri(app, "/events?topic=" + topic), Map.of());
     open.add(stream::close);

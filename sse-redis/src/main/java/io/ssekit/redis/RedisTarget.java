@@ -82,12 +82,11 @@ public final class RedisTarget {
       int schemeEnd = uri.indexOf("://");
       String scheme = schemeEnd < 0 ? "" : uri.substring(0, schemeEnd);
       if (!scheme.endsWith(CLUSTER_SUFFIX)) {
-        RedisURI single = RedisURI.create(uri);
-        if (scheme.startsWith("redis-sentinel") && single.getSentinelMasterId() == null) {
+        if (scheme.endsWith("-sentinel") && (uri.indexOf('#') < 0 || uri.endsWith("#"))) {
           throw new IllegalArgumentException("a Sentinel URI names its master after '#', as in "
               + "redis-sentinel://host1:26379,host2:26379/0#mymaster");
         }
-        return new RedisTarget(uri, false, List.of(single));
+        return new RedisTarget(uri, false, List.of(RedisURI.create(uri)));
       }
       String plainScheme = scheme.substring(0, scheme.length() - CLUSTER_SUFFIX.length());
       if (!plainScheme.equals("redis") && !plainScheme.equals("rediss")) {
