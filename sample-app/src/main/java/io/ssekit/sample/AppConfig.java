@@ -11,8 +11,10 @@ import java.util.Optional;
  * start-up; a bad one stops the app with a message that names the variable.
  *
  * @param port {@code PORT}: HTTP port for HTTP/1.1 and h2c (default 8080)
- * @param redisUri {@code SSE_REDIS_URI}: history and fanout in Redis, {@code redis://...} or a
- *     cluster {@code redis+cluster://host1:port1,host2:port2} (unset: memory and local)
+ * @param redisUri {@code SSE_REDIS_URI}: history and fanout in Redis, {@code redis://...}, a
+ *     Redis behind Sentinel {@code redis-sentinel://host1:port1,host2:port2#masterName} or a
+ *     cluster {@code redis+cluster://host1:port1,host2:port2} (unset: memory and local); Redis
+ *     need not be reachable at the start
  * @param jwtSecret {@code SSE_AUTH_JWT_SECRET}: HS256 secret that turns auth on (unset: no auth)
  * @param corsOrigins {@code SSE_CORS_ORIGINS}: comma-separated allowed origins (default none)
  * @param keepAlive {@code SSE_KEEPALIVE_MS}: keep-alive interval (default 15000)
