@@ -5,6 +5,7 @@
 module io.ssekit.redis {
   requires transitive io.ssekit.api;
   requires lettuce.core;
+  requires io.netty.common; // Lettuce's event executors, where connection attempts wait
 
   exports io.ssekit.redis to io.ssekit.history.redis, io.ssekit.fanout.redis;
 }

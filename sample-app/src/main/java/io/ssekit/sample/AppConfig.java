@@ -15,8 +15,10 @@ import java.util.OptionalInt;
  * start-up; a bad one stops the app with a message that names the variable.
  *
  * @param port {@code PORT}: HTTP port for HTTP/1.1 and h2c (default 8080)
- * @param redisUri {@code SSE_REDIS_URI}: history and fanout in Redis, {@code redis://...} or a
- *     cluster {@code redis+cluster://host1:port1,host2:port2} (unset: memory and local)
+ * @param redisUri {@code SSE_REDIS_URI}: history and fanout in Redis, {@code redis://...}, a
+ *     Redis behind Sentinel {@code redis-sentinel://host1:port1,host2:port2#masterName} or a
+ *     cluster {@code redis+cluster://host1:port1,host2:port2} (unset: memory and local); Redis
+ *     need not be reachable at the start
  * @param jwtSecret {@code SSE_AUTH_JWT_SECRET}: HS256 secret that turns auth on (unset: no auth)
  * @param corsOrigins {@code SSE_CORS_ORIGINS}: comma-separated allowed origins (default none)
  * @param keepAlive {@code SSE_KEEPALIVE_MS}: keep-alive interval (default 15000)
@@ -33,6 +35,10 @@ import java.util.OptionalInt;
  *     {@code Idempotency-Key} is remembered (default 300000, at most a day)
  * @param metrics {@code SSE_METRICS}: {@code on} or {@code off}, the {@code /metrics} endpoint and
  *     the meters (default on)
+ * @param redisReplicas {@code SSE_REDIS_REPLICAS}: replicas that must confirm each published
+ *     event ({@code WAIT}) before the publish answers (default 0: no wait)
+ * @param redisReplicaTimeout {@code SSE_REDIS_REPLICA_TIMEOUT_MS}: how long a publish waits for
+ *     them (default: the history's, 100 ms)
  * @param streamLimits {@code SSE_MAX_STREAMS_PER_USER}, {@code SSE_MAX_STREAMS_PER_ADDRESS},
  *     {@code SSE_TRUSTED_PROXIES}, {@code SSE_STREAM_LIMIT_POLICY}
  */
@@ -50,6 +56,8 @@ public record AppConfig(
     Duration shutdownGrace,
     Duration idempotencyWindow,
     boolean metrics,
+    int redisReplicas,
+    Optional<Duration> redisReplicaTimeout,
     StreamLimits streamLimits) {
 
   /**
@@ -118,6 +126,9 @@ public record AppConfig(
         Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)),
         Duration.ofMillis(r.integer("SSE_IDEMPOTENCY_WINDOW_MS", 300_000, 1, 86_400_000)),
         r.onOff("SSE_METRICS", true),
+        r.integer("SSE_REDIS_REPLICAS", 0, 0, 100),
+        r.string("SSE_REDIS_REPLICA_TIMEOUT_MS").map(v -> Duration.ofMillis(
+            r.integer("SSE_REDIS_REPLICA_TIMEOUT_MS", 100, 1, Integer.MAX_VALUE))),
         StreamLimits.read(r));
   }
 

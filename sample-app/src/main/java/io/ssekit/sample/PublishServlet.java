@@ -3,6 +3,7 @@ package io.ssekit.sample;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssekit.SseHub;
+import io.ssekit.history.redis.ReplicationException;
 import io.ssekit.servlet.Problems;
 import io.ssekit.servlet.ServletAuthRequest;
 import io.ssekit.spi.AuthResult;
@@ -18,7 +19,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +37,15 @@ import org.slf4j.LoggerFactory;
  *       verbatim, any other JSON as its JSON text. Answers {@code {"id":"...","topic":"t"}}.</li>
  * </ul>
  * Invalid JSON or fields answer {@code 400}, a body over the size limit {@code 413}, both as
- * problem details.
+ * problem details; a publish the history cannot take now (Redis down or failing over) {@code 503}
+ * with {@code Retry-After}.
  *
  * <p>Both take an optional {@code Idempotency-Key} header (1 to 256 bytes, else {@code 400}):
  * a request that repeats the key of a publish to the same topic within the window
  * ({@code SSE_IDEMPOTENCY_WINDOW_MS}) publishes nothing and gets the first one's answer:
  * {@code /publish} its id, {@code /send} {@code {"sent":true,...}} with the streams counted
- * now. The history keeps the keys, so a retry that reaches another instance is a repeat too. The authenticator decides first ({@code 401} with {@code WWW-Authenticate});
+ * now. The history keeps the keys, so a retry that reaches another instance is a repeat too.
+ * The authenticator decides first ({@code 401} with {@code WWW-Authenticate});
  * a principal that may not publish to the topic gets {@code 403}. Both refusals are reported to
  * the listener ({@link SseListener#authRefused}), as the stream's are.
  */
@@ -146,9 +151,7 @@ final class PublishServlet extends JsonServlet {
       try {
         HttpServletResponse asyncResponse = (HttpServletResponse) async.getResponse();
         if (failure != null) {
-          LOG.warn("publishing to topic {} failed", event.topic, failure);
-          JsonResponses.problem(asyncResponse, 503, "unavailable", "Publishing failed",
-              "the event could not be stored; try again");
+          unavailable(asyncResponse, event.topic, failure);
         } else if (mode == Mode.SEND) {
           JsonResponses.json(asyncResponse, 200, JsonResponses.MAPPER.createObjectNode()
               .put("sent", true).put("clients", hub.streamCount(event.topic)));
@@ -162,6 +165,28 @@ final class PublishServlet extends JsonServlet {
         async.complete();
       }
     });
+  }
+
+  /**
+   * {@code 503} with a jittered {@code Retry-After} of 1 to 3 s: the history or Redis cannot
+   * take the event now (Redis down or failing over), or its replicas did not confirm it.
+   */
+  private static void unavailable(HttpServletResponse response, String topic, Throwable failure)
+      throws IOException {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    response.setHeader("Retry-After",
+        Integer.toString(1 + ThreadLocalRandom.current().nextInt(3)));
+    if (cause instanceof ReplicationException) {
+      LOG.warn("publishing to topic {}: {}", topic, cause.getMessage());
+      JsonResponses.problem(response, 503, "not-replicated", "Not replicated",
+          "the event was stored but its replicas did not confirm it in time; it may still be"
+              + " stored and delivered, so publishing it again may deliver it twice");
+      return;
+    }
+    LOG.warn("publishing to topic {} failed: {}", topic, cause.toString());
+    JsonResponses.problem(response, 503, "unavailable", "Publishing failed",
+        "the event could not be stored; try again");
   }
 
   private static Event sendEvent(JsonNode json) {

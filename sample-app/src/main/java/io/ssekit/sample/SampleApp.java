@@ -126,13 +126,16 @@ public final class SampleApp implements AutoCloseable {
       String uri = config.redisUri().get();
       RedisEventHistory history;
       try {
-        history = RedisEventHistory.builder().uri(uri)
-            .maxEventsPerTopic(config.historySize()).build();
+        RedisEventHistory.Builder builder = RedisEventHistory.builder().uri(uri)
+            .maxEventsPerTopic(config.historySize()).replicas(config.redisReplicas());
+        config.redisReplicaTimeout().ifPresent(builder::replicaTimeout);
+        history = builder.build();
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new IllegalArgumentException("SSE_REDIS_URI: " + e.getMessage(), e);
       }
-      hubBuilder.history(history).fanout(RedisFanout.builder().uri(uri).build());
-      redisUp = Optional.of(history::isConnected);
+      RedisFanout fanout = RedisFanout.builder().uri(uri).build();
+      hubBuilder.history(history).fanout(fanout);
+      redisUp = Optional.of(() -> history.isConnected() && fanout.isConnected());
     } else {
       hubBuilder.history(MemoryEventHistory.builder().maxEventsPerTopic(config.historySize())
           .build());
@@ -153,6 +156,9 @@ public final class SampleApp implements AutoCloseable {
     config.retry().ifPresent(servlet::retry);
     config.maxConnectsPerSecond().ifPresent(servlet::maxConnectsPerSecond);
     config.streamLimits().applyTo(servlet);
+    // While Redis cannot be reached (down since the start, or now), new streams get sse-busy
+    // and come back after its retry: hint, instead of a stream that ends at once.
+    redisUp.ifPresent(servlet::availableWhen);
     SseServlet events = servlet.build();
 
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);

@@ -18,7 +18,9 @@ public abstract class RedisModuleBuilder<B extends RedisModuleBuilder<B>> {
 
   /**
    * The Redis to use: {@code redis://[[user:]password@]host:port[/db]} ({@code rediss://} for
-   * TLS), or a cluster {@code redis+cluster://host1:port1,host2:port2}; see {@link RedisTarget}.
+   * TLS), a Redis behind Sentinel {@code redis-sentinel://[password@]host1:port1,host2:port2[/db]
+   * #masterName}, or a cluster {@code redis+cluster://host1:port1,host2:port2}; see {@link
+   * RedisTarget}.
    */
   public B uri(String value) {
     try {

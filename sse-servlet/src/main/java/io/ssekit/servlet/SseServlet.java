@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,8 @@ public class SseServlet extends HttpServlet {
   private static final String EXPIRED = "Bearer error=\"invalid_token\"";
 
   private final transient ServletOptions programmatic;
+  /** Whether new streams can be served now; see {@link Builder#availableWhen}. */
+  private final transient BooleanSupplier available;
   private transient ServletOptions options;
   private transient SseHub hub;
   private transient boolean ownsHub;
@@ -101,10 +104,12 @@ public class SseServlet extends HttpServlet {
   /** A servlet configured by its init-params (web.xml, {@code @WebServlet}, registration). */
   public SseServlet() {
     this.programmatic = null;
+    this.available = () -> true;
   }
 
-  private SseServlet(ServletOptions options) {
+  private SseServlet(ServletOptions options, BooleanSupplier available) {
     this.programmatic = options;
+    this.available = available;
   }
 
   /** Configures a servlet in code; register the result with the container. */
@@ -215,6 +220,12 @@ public class SseServlet extends HttpServlet {
       listener.streamOpened(OpenResult.SHUTDOWN);
       comeBackLater(response, ProtocolEvents.SHUTDOWN, "shutting-down", "Server shutting down",
           "this server is stopping; connect again");
+      return;
+    }
+    if (!available.getAsBoolean()) {
+      listener.streamOpened(OpenResult.BUSY);
+      comeBackLater(response, ProtocolEvents.BUSY, "unavailable", "Service unavailable",
+          "a service this server needs cannot be reached now");
       return;
     }
     Duration overRate = connectRate == null ? null : connectRate.admit();
@@ -499,6 +510,7 @@ public class SseServlet extends HttpServlet {
   public static final class Builder {
     private final Map<ServletSetting<?>, Object> values = new LinkedHashMap<>();
     private SseHub hub;
+    private BooleanSupplier available = () -> true;
 
     private Builder() {}
 
@@ -640,6 +652,19 @@ public class SseServlet extends HttpServlet {
       return set(ServletSetting.LISTENER, value);
     }
 
+    /**
+     * Asked at each stream request, on the container's thread (it must answer at once): while
+     * it answers {@code false}, for example because the Redis the history uses cannot be
+     * reached, new streams are told to come back later as over the connection cap ({@code
+     * sse-busy} with a jittered {@code retry:} hint, or {@code 503} with {@code Retry-After}
+     * under {@link OverloadPolicy#SERVICE_UNAVAILABLE}); open streams are not touched. By
+     * default always {@code true}.
+     */
+    public Builder availableWhen(BooleanSupplier value) {
+      this.available = Objects.requireNonNull(value, "availableWhen must not be null");
+      return this;
+    }
+
     /** Sets {@link ServletSetting#HUB_ATTRIBUTE}. */
     public Builder hubAttribute(String name) {
       return set(ServletSetting.HUB_ATTRIBUTE, name);
@@ -652,7 +677,7 @@ public class SseServlet extends HttpServlet {
      *     the servlet's own hub, or {@link #keepAlivePolicy} with a setting of the fixed policy
      */
     public SseServlet build() {
-      return new SseServlet(ServletOptions.of(hub, values));
+      return new SseServlet(ServletOptions.of(hub, values), available);
     }
 
     private <T> Builder set(ServletSetting<T> setting, T value) {

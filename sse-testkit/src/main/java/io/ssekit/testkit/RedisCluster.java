@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * A Redis Cluster of the test's own: masters without replicas, each a {@link RedisServer} in
- * cluster mode on a free loopback port, joined with {@code redis-cli --cluster create} (the
+ * A Redis Cluster of the test's own: masters, with or without replicas, each node a {@link
+ * RedisServer} in cluster mode on a free loopback port, joined with {@code redis-cli --cluster create} (the
  * binary beside {@code REDIS_SERVER} when that is set, else {@code redis-cli} on the PATH).
  */
 public final class RedisCluster implements TestRedis {
@@ -27,16 +27,25 @@ public final class RedisCluster implements TestRedis {
 
   /** Starts {@code masters} nodes (at least 3, as Redis requires) and forms the cluster. */
   public static RedisCluster start(int masters) {
+    return start(masters, 0);
+  }
+
+  /**
+   * Starts {@code masters} masters (at least 3) with {@code replicas} replicas each and forms
+   * the cluster. A master killed with {@link RedisServer#kill} is replaced by its replica after
+   * the cluster's node timeout (2 s) and a vote.
+   */
+  public static RedisCluster start(int masters, int replicas) {
     if (masters < 3) {
       throw new IllegalArgumentException("a Redis Cluster needs 3 masters at least, not " + masters);
     }
     List<RedisServer> nodes = new ArrayList<>();
     try {
-      for (int i = 0; i < masters; i++) {
+      for (int i = 0; i < masters * (1 + replicas); i++) {
         nodes.add(RedisServer.startClusterNode());
       }
       RedisCluster cluster = new RedisCluster(List.copyOf(nodes));
-      cluster.form();
+      cluster.form(replicas);
       return cluster;
     } catch (RuntimeException e) {
       nodes.forEach(RedisServer::close);
@@ -57,8 +66,8 @@ public final class RedisCluster implements TestRedis {
 
   /** The master that serves {@code key} (or a shard channel of that name) now. */
   public RedisServer nodeOf(String key) {
-    int slot = Integer.parseInt(nodes.get(0).command("CLUSTER", "KEYSLOT", key).substring(1));
-    for (RedisServer node : nodes) {
+    int slot = Integer.parseInt(running().get(0).command("CLUSTER", "KEYSLOT", key).substring(1));
+    for (RedisServer node : running()) {
       for (String line : node.command("CLUSTER", "NODES").split("\n")) {
         String[] fields = line.trim().split(" ");
         if (fields.length > 2 && fields[2].contains("myself") && servesSlot(fields, slot)) {
@@ -112,21 +121,30 @@ public final class RedisCluster implements TestRedis {
 
   @Override
   public void flushAll() {
-    nodes.forEach(RedisServer::flushAll);
+    running().stream().filter(node -> node.command("ROLE").startsWith("master"))
+        .forEach(RedisServer::flushAll);
   }
 
   @Override
   public void killPubSubClients() {
-    nodes.forEach(RedisServer::killPubSubClients);
+    running().forEach(RedisServer::killPubSubClients);
   }
 
-  /** Waits until every node says the cluster is ok again (after a node restarted, say). */
+  /** The nodes whose process runs. */
+  private List<RedisServer> running() {
+    return nodes.stream().filter(RedisServer::isRunning).toList();
+  }
+
+  /**
+   * Waits until every running node says the cluster is ok again (after a node restarted, or a
+   * replica took over a killed master).
+   */
   public void awaitHealthy() {
     long deadline = System.nanoTime() + FORM_TIMEOUT.toNanos();
-    while (!nodes.stream().allMatch(RedisCluster::healthy)) {
+    while (!running().stream().allMatch(RedisCluster::healthy)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the cluster did not become healthy: " + nodes.stream()
-            .map(node -> node.port() + ": " + node.command("CLUSTER", "INFO").lines()
+        throw new IllegalStateException("the cluster did not become healthy: " + running()
+            .stream().map(node -> node.port() + ": " + node.command("CLUSTER", "INFO").lines()
                 .filter(line -> line.startsWith("cluster_state")).findFirst().orElse("?"))
             .collect(Collectors.joining("; ")));
       }
@@ -139,10 +157,10 @@ public final class RedisCluster implements TestRedis {
     nodes.forEach(RedisServer::close);
   }
 
-  private void form() {
+  private void form(int replicas) {
     List<String> command = new ArrayList<>(List.of(cliBinary(), "--cluster", "create"));
     nodes.forEach(node -> command.add("127.0.0.1:" + node.port()));
-    command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    command.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
     try {
       Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -39,6 +39,11 @@ public final class RedisExtension<T extends TestRedis>
     return new RedisExtension<>(() -> RedisCluster.start(3));
   }
 
+  /** A master, a replica and three Sentinels. */
+  public static RedisExtension<RedisSentinel> sentinel() {
+    return new RedisExtension<>(RedisSentinel::start);
+  }
+
   /** The running Redis. */
   public T redis() {
     if (redis == null) {

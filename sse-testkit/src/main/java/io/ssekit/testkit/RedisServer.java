@@ -55,6 +55,21 @@ public final class RedisServer implements TestRedis {
   }
 
   /**
+   * Starts a server on {@code port}, which a client may have been told of before: a Redis that
+   * comes up after its clients.
+   */
+  public static RedisServer startOnPort(int port) {
+    try {
+      RedisServer server = new RedisServer(port, Files.createTempDirectory("redis"), false,
+          List.of());
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start redis-server", e);
+    }
+  }
+
+  /**
    * Starts a server in cluster mode, not yet part of a cluster ({@link RedisCluster} joins
    * them). Its cluster configuration survives {@link #restart}, so it rejoins as the same node.
    */
@@ -141,6 +156,11 @@ public final class RedisServer implements TestRedis {
    * elements of an array of bulk strings, one per line.
    */
   public String command(String... args) {
+    return command(port, args);
+  }
+
+  /** {@link #command} to whatever listens on {@code port} of the loopback address. */
+  static String command(int port, String... args) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       socket.setSoTimeout(5000);
@@ -211,7 +231,9 @@ public final class RedisServer implements TestRedis {
     if (clusterNode) {
       command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file",
           dir.resolve("nodes.conf").toString(), "--cluster-node-timeout", "2000",
-          "--cluster-require-full-coverage", "no"));
+          "--cluster-require-full-coverage", "no",
+          // A replica takes over a killed master however long ago it last heard from it.
+          "--cluster-replica-validity-factor", "0"));
     }
     command.addAll(extraArgs);
     try {
@@ -240,6 +262,11 @@ public final class RedisServer implements TestRedis {
   }
 
   private void awaitExit() {
+    awaitExit(process);
+  }
+
+  /** Waits for {@code process} to exit after it was signalled, killing it if it lingers. */
+  static void awaitExit(Process process) {
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -281,7 +308,7 @@ public final class RedisServer implements TestRedis {
     throw new IOException("no free port with a free cluster bus port");
   }
 
-  private static String readQuietly(Path file) {
+  static String readQuietly(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {

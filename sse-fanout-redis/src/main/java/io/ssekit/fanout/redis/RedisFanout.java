@@ -68,6 +68,11 @@ import reactor.core.Disposable;
  * holds the topic's history. When a slot moves (a failover, resharding), the channel is
  * subscribed again where it went.
  *
+ * <p><b>Start and Sentinel.</b> A fanout started while Redis is down opens its pub/sub
+ * connection once Redis appears; until then, {@link #subscribe} fails at once. Behind Sentinel
+ * ({@code redis-sentinel://}), each reconnect asks the Sentinels where the master is, so after a
+ * failover the fanout subscribes on the new master and catches its topics up as below.
+ *
  * <p><b>Cuts.</b> Lettuce reconnects by itself after a Redis restart or a network cut. Once
  * connected again, this fanout subscribes to its topics again and calls {@link
  * Listener#onMissed} with them: the hub fills what its open streams missed from the history,
@@ -106,7 +111,8 @@ public final class RedisFanout implements Fanout {
   /**
    * With the Redis history, checks that it uses the same Redis and key prefix as this fanout and
    * has it publish each event as it appends it; with another history, does nothing (this fanout
-   * publishes). Waits for one read of the epoch key, at most twice the command timeout.
+   * publishes). Two equal URIs are the same Redis; for different ones, waits for one read of the
+   * epoch key, at most twice the command timeout (Redis must then be reachable).
    *
    * @throws IllegalStateException naming both key prefixes, or both Redis URIs (passwords
    *     hidden), when they differ; or when the fanout is started already
@@ -126,7 +132,7 @@ public final class RedisFanout implements Fanout {
           + "\" differs from the Redis history's \"" + theirs
           + "\": give both the same keyPrefix");
     }
-    if (!sameRedis(redisHistory)) {
+    if (!target.sameUri(redisHistory.target()) && !sameRedis(redisHistory)) {
       throw new IllegalStateException("the Redis fanout (" + target.redacted()
           + ") and the Redis history (" + redisHistory.target().redacted()
           + ") use different Redis servers: give both the same uri");
@@ -142,22 +148,49 @@ public final class RedisFanout implements Fanout {
       throw new IllegalStateException("the fanout is started already");
     }
     listener = value;
-    subscriptions = redis.client() instanceof RedisClusterClient cluster
-        ? new Sharded(cluster) : new Classic((RedisClient) redis.client());
+    // Redis down at the start: subscriptions open once it appears; until then, subscribe fails.
+    redis.whenConnected().thenRun(() -> openSubscriptions(1));
+  }
+
+  /** Opens the pub/sub connection; retried with growing pauses while it fails. */
+  private void openSubscriptions(int attempt) {
+    synchronized (this) {
+      if (closed || subscriptions != null) {
+        return;
+      }
+      try {
+        subscriptions = redis.client() instanceof RedisClusterClient cluster
+            ? new Sharded(cluster) : new Classic((RedisClient) redis.client());
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("cannot open the Redis pub/sub connection (attempt {}): {}", attempt,
+            e.toString());
+      }
+    }
+    redis.client().getResources().eventExecutorGroup().schedule(
+        () -> openSubscriptions(attempt + 1), Backoff.DEFAULT.pauseMillis(attempt),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override
   public CompletionStage<Void> subscribe(String topic) {
     requireStarted();
     suspended.remove(topic); // a topic subscribed anew has no stream that could miss anything
-    return unwrapped(subscriptions.subscribe(topic));
+    Subscriptions current = subscriptions;
+    if (current == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("Redis at "
+          + target.redacted() + " has not been reachable since the start"));
+    }
+    return unwrapped(current.subscribe(topic));
   }
 
   @Override
   public CompletionStage<Void> unsubscribe(String topic) {
     requireStarted();
     suspended.remove(topic);
-    return unwrapped(subscriptions.unsubscribe(topic));
+    Subscriptions current = subscriptions;
+    return current == null ? CompletableFuture.completedFuture(null)
+        : unwrapped(current.unsubscribe(topic));
   }
 
   @Override
@@ -170,6 +203,15 @@ public final class RedisFanout implements Fanout {
     }
     return unwrapped(redis.publish(keys.channel(event.topic()), RedisMessage.encode(event, RedisMessage.nowMicros()))
         .thenApply(received -> null));
+  }
+
+  /**
+   * Whether this fanout can subscribe now: started, its pub/sub connection opened (Redis was
+   * reachable once), and its connection to Redis up (on a cluster, to every master). Never
+   * blocks; for health checks.
+   */
+  public boolean isConnected() {
+    return !closed && subscriptions != null && redis.isUp();
   }
 
   @Override

@@ -80,8 +80,15 @@ import java.util.function.BiFunction;
  * none older than {@code maxAge} (exact {@code MINID} on append, and never replayed once older),
  * and a topic not written to for {@code idleTopicExpiry} expires whole.
  *
+ * <p><b>Replication.</b> With {@code replicas} set, an append completes only once that many
+ * replicas confirmed it ({@code WAIT}, at most {@code replicaTimeout}); when fewer do, it fails
+ * with a {@link ReplicationException} that says the event may still be stored. Off by default.
+ *
  * <p><b>Failures.</b> Commands fail at once while Redis is unreachable (their stages fail; they
- * are not queued), and time out after {@code commandTimeout}. Lettuce reconnects by itself.
+ * are not queued), and time out after {@code commandTimeout}. Lettuce reconnects by itself, and
+ * behind Sentinel ({@code redis-sentinel://} URIs) asks the Sentinels where the master is at each
+ * reconnect, so a failover is followed. A history built while Redis is down connects once it
+ * appears; until then its calls fail at once.
  */
 public final class RedisEventHistory implements EventHistory, RedisHistory {
   private static final String EPOCH_ERROR = "SSEKIT_EPOCH";
@@ -93,6 +100,8 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
   private final int maxEventsPerTopic;
   private final Duration maxAge;
   private final Duration idleTopicExpiry;
+  private final int replicas;
+  private final Duration replicaTimeout;
   private final LuaScript append = LuaScript.load(RedisEventHistory.class, "append.lua");
   private final LuaScript replay = LuaScript.load(RedisEventHistory.class, "replay.lua");
   private final AtomicReference<CompletableFuture<String>> epoch = new AtomicReference<>();
@@ -106,6 +115,8 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
     this.maxEventsPerTopic = builder.maxEventsPerTopic;
     this.maxAge = builder.maxAge;
     this.idleTopicExpiry = builder.idleTopicExpiry;
+    this.replicas = builder.replicas;
+    this.replicaTimeout = builder.replicaTimeout;
     this.target = target;
     this.cluster = target.isCluster();
     this.redis = target.connect(commandTimeout);
@@ -147,7 +158,34 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
         key == null ? "" : Long.toString(key.window().toMillis()))
         .thenApply(result -> result instanceof List<?> first
             ? Appended.repeated((String) first.get(0), topic, Long.parseLong((String) first.get(1)))
-            : Appended.stored(new StoredEvent(current, topic, (Long) result, name, data))));
+            : Appended.stored(new StoredEvent(current, topic, (Long) result, name, data))))
+        .thenCompose(appended -> appended.repeated()
+            ? CompletableFuture.completedFuture(appended)
+            : replicated(appended.event()).thenApply(stored -> appended));
+  }
+
+  /**
+   * {@code event}, once {@code replicas} replicas confirmed they have it ({@code WAIT}); at once
+   * when no replica is asked for. {@code WAIT} counts every write made on the command connection
+   * before it, so it covers this append.
+   */
+  private CompletionStage<StoredEvent> replicated(StoredEvent event) {
+    if (replicas == 0) {
+      return CompletableFuture.completedFuture(event);
+    }
+    return redis.commands().waitForReplication(replicas, replicaTimeout.toMillis())
+        .toCompletableFuture()
+        .handle((confirmed, failure) -> {
+          if (failure == null && confirmed >= replicas) {
+            return event;
+          }
+          String why = failure != null ? "WAIT failed: " + LuaScript.unwrap(failure)
+              : "only " + confirmed + " of " + replicas + " replicas confirmed it within "
+                  + replicaTimeout.toMillis() + " ms";
+          throw new ReplicationException(event, "event " + event.position() + " of topic "
+              + event.topic() + " is stored on the master, but " + why
+              + "; it may still be kept and delivered, or be lost if the master fails now");
+        });
   }
 
   @Override
@@ -300,7 +338,12 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
   /** Reads the epoch key, creating it first when it is missing. */
   private CompletableFuture<String> fetchEpoch() {
     String key = keys.epoch();
-    RedisClusterAsyncCommands<String, String> commands = redis.commands();
+    RedisClusterAsyncCommands<String, String> commands;
+    try {
+      commands = redis.commands();
+    } catch (RuntimeException notConnected) {
+      return CompletableFuture.failedFuture(notConnected);
+    }
     return commands.get(key).toCompletableFuture().thenCompose(value -> value != null
         ? CompletableFuture.completedFuture(value)
         : commands.set(key, Cursor.newEpoch(), SetArgs.Builder.nx())
@@ -401,8 +444,30 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
     private int maxEventsPerTopic = 1000;
     private Duration maxAge = Duration.ofHours(24);
     private Duration idleTopicExpiry = Duration.ofHours(24);
+    private int replicas;
+    private Duration replicaTimeout = Duration.ofMillis(100);
 
     private Builder() {}
+
+    /**
+     * How many replicas must confirm each appended event ({@code WAIT}) before its append
+     * completes (default 0: no wait). When fewer confirm within {@link #replicaTimeout}, the
+     * append fails with a {@link ReplicationException}: the event is stored on the master and
+     * may still be kept and delivered. Not on a Redis Cluster.
+     */
+    public Builder replicas(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("replicas must be 0 or more, was " + value);
+      }
+      this.replicas = value;
+      return this;
+    }
+
+    /** How long an append waits for its {@link #replicas} (default 100 ms). */
+    public Builder replicaTimeout(Duration value) {
+      this.replicaTimeout = requirePositive("replicaTimeout", value);
+      return this;
+    }
 
     /** At most this many events per topic (default 1000). */
     public Builder maxEventsPerTopic(int value) {
@@ -431,6 +496,10 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
       if (idleTopicExpiry.compareTo(maxAge) < 0) {
         throw new IllegalArgumentException("idleTopicExpiry (" + idleTopicExpiry
             + ") must not be shorter than maxAge (" + maxAge + ")");
+      }
+      if (replicas > 0 && target().isCluster()) {
+        throw new IllegalArgumentException("replicas is not supported on a Redis Cluster ("
+            + target().redacted() + "): WAIT would have to reach the master of each topic's slot");
       }
       return new RedisEventHistory(this, target(), keys(), commandTimeout());
     }
