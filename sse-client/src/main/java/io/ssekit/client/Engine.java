@@ -332,8 +332,8 @@ final class Engine implements EventParser.Handler {
           sink.event(event);
         }
       }
-      case ProtocolEvents.BUSY, ProtocolEvents.SHUTDOWN, ProtocolEvents.TOKEN_EXPIRED ->
-          comeBackAfter = hint(data).orElse(serverRetry);
+      case ProtocolEvents.BUSY, ProtocolEvents.SHUTDOWN, ProtocolEvents.TOKEN_EXPIRED,
+          ProtocolEvents.SUPERSEDED, ProtocolEvents.LIMIT -> comeBackAfter = hint(data).orElse(serverRetry);
       case ProtocolEvents.TOKEN_EXPIRING -> renewBeforeExpiry(data);
       default -> sink.event(new MessageEvent(type, data, id));
     }

@@ -42,5 +42,26 @@ public final class ProtocolEvents {
    */
   public static final String TOKEN_EXPIRED = "sse-token-expired";
 
+  /**
+   * This stream was ended because the same principal or client address opened one stream more
+   * than its cap allows, and this was its oldest; data {@code
+   * {"cap":"principal","limit":n,"retry":millis}}. The client comes back after that long (a long,
+   * jittered time, so that two clients of one user do not take turns ending each other).
+   */
+  public static final String SUPERSEDED = "sse-superseded";
+
+  /**
+   * A new stream refused because its principal or client address holds as many streams as its
+   * cap allows; data {@code {"cap":"address","limit":n,"retry":millis}}. The client comes back
+   * after that long.
+   */
+  public static final String LIMIT = "sse-limit";
+
+  /** The {@link #SUPERSEDED} and {@link #LIMIT} cap of streams per authenticated principal. */
+  public static final String CAP_PRINCIPAL = "principal";
+
+  /** The {@link #SUPERSEDED} and {@link #LIMIT} cap of streams per client address. */
+  public static final String CAP_ADDRESS = "address";
+
   private ProtocolEvents() {}
 }

@@ -280,13 +280,32 @@ class EventSourceTest {
 
   @Test
   void comesBackAfterTheHintOfSseBusy() throws Exception {
+    assertComesBackAfterTheHintOf("event: sse-busy\nretry: 12873\ndata: {\"retry\":12873}\n\n",
+        Duration.ofMillis(12873));
+  }
+
+  @Test
+  void comesBackAfterTheLongHintOfAStreamSupersededByACap() throws Exception {
+    assertComesBackAfterTheHintOf("retry: 71234\nevent: sse-superseded\n"
+        + "data: {\"cap\":\"principal\",\"limit\":3,\"retry\":71234}\n\n",
+        Duration.ofMillis(71234));
+  }
+
+  @Test
+  void comesBackAfterTheHintOfAStreamRefusedByACap() throws Exception {
+    assertComesBackAfterTheHintOf("retry: 64012\nevent: sse-limit\n"
+        + "data: {\"cap\":\"address\",\"limit\":20,\"retry\":64012}\n\n",
+        Duration.ofMillis(64012));
+  }
+
+  private void assertComesBackAfterTheHintOf(String frame, Duration hint) throws Exception {
     RawServer server = server((i, request, out) -> {
       RawServer.streamHead(out);
-      write(out, "event: sse-busy\nretry: 12873\ndata: {\"retry\":12873}\n\n");
+      write(out, frame);
     });
     RecordingListener listener = new RecordingListener();
     started(source(server).readTimeout(Duration.ofMinutes(5)), listener);
-    assertEquals(Duration.ofMillis(12873), awaitReconnectDelay(Duration.ofMinutes(5)));
+    assertEquals(hint, awaitReconnectDelay(Duration.ofMinutes(5)));
     assertEquals(List.of(), listener.events, "ssekit's own events are not delivered");
   }
 
