@@ -19,7 +19,9 @@ import java.util.Objects;
  * walked from the right: while the hop is a trusted proxy, the one to its left is taken; the first
  * hop that is not a trusted proxy is the client. A remote address that is not trusted is the
  * client whatever the headers say, so a client cannot choose its own address by sending them.
- * {@code Forwarded} is read when the request has it, otherwise {@code X-Forwarded-For}. A hop
+ * One header is read, the one the proxies set ({@link ServletSetting#FORWARDED_HEADER}: {@code
+ * X-Forwarded-For} by default, or {@code Forwarded}); the other is ignored, since a proxy passes
+ * a header it does not set through as the client wrote it. A hop
  * that is no address ({@code unknown}, an obfuscated {@code _name}) ends the walk and is the
  * client as written; when every hop is trusted, the leftmost is. Addresses come out in one
  * canonical form ({@code ::1} and {@code 0:0:0:0:0:0:0:1} are one client; an IPv4-mapped IPv6
@@ -28,12 +30,20 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  */
 final class ClientAddress {
-  private static final ClientAddress DIRECT = new ClientAddress(List.of());
+  /** The header {@link ServletSetting#FORWARDED_HEADER} names for RFC 7239. */
+  static final String FORWARDED = "Forwarded";
+  /** The header {@link ServletSetting#FORWARDED_HEADER} names by default. */
+  static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+  private static final ClientAddress DIRECT = new ClientAddress(List.of(), false);
 
   private final List<Range> trusted;
+  /** Read {@code Forwarded}, not {@code X-Forwarded-For}. */
+  private final boolean rfc7239;
 
-  private ClientAddress(List<Range> trusted) {
+  private ClientAddress(List<Range> trusted, boolean rfc7239) {
     this.trusted = trusted;
+    this.rfc7239 = rfc7239;
   }
 
   /**
@@ -44,6 +54,16 @@ final class ClientAddress {
    *     {@code name}
    */
   static ClientAddress trusting(String name, List<String> entries) {
+    return trusting(name, entries, X_FORWARDED_FOR);
+  }
+
+  /**
+   * Trusts the proxies at {@code entries}, reading the header {@code header} ({@value
+   * #X_FORWARDED_FOR} or {@value #FORWARDED}).
+   *
+   * @throws IllegalArgumentException naming the first entry that is no address or range
+   */
+  static ClientAddress trusting(String name, List<String> entries, String header) {
     if (entries.isEmpty()) {
       return DIRECT;
     }
@@ -51,7 +71,7 @@ final class ClientAddress {
     for (String entry : entries) {
       ranges.add(Range.parse(name, entry));
     }
-    return new ClientAddress(List.copyOf(ranges));
+    return new ClientAddress(List.copyOf(ranges), FORWARDED.equals(header));
   }
 
   /** The client address of {@code request}; see the class comment. */
@@ -77,7 +97,7 @@ final class ClientAddress {
     if (!isTrusted(remoteBytes)) {
       return client;
     }
-    List<String> hops = !forwarded.isEmpty() ? forwardedFor(forwarded) : split(forwardedFor);
+    List<String> hops = rfc7239 ? forwardedFor(forwarded) : split(forwardedFor);
     for (int i = hops.size() - 1; i >= 0; i--) {
       String node = hops.get(i);
       byte[] hop = literal(node);

@@ -119,8 +119,16 @@ public final class ServletSetting<T> {
       (name, value) -> ClientAddress.trusting(name, value),
       list -> list.isEmpty() ? "none" : code(String.join(",", list)),
       "comma-separated addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`) of proxies whose"
-          + " `Forwarded` / `X-Forwarded-For` gives the client address for"
-          + " `maxStreamsPerAddress`");
+          + " `forwardedHeader` gives the client address for `maxStreamsPerAddress`");
+
+  /** {@code forwardedHeader}: {@code X-Forwarded-For} or {@code Forwarded}. */
+  public static final ServletSetting<String> FORWARDED_HEADER = new ServletSetting<>(
+      "forwardedHeader", ClientAddress.X_FORWARDED_FOR,
+      (settings, name) -> settings.string(name).map(v -> OverloadPolicy.choose(name, v,
+          new String[] {ClientAddress.X_FORWARDED_FOR, ClientAddress.FORWARDED}, h -> h)),
+      (name, value) -> { }, ServletSetting::code,
+      "the header the `trustedProxies` set: `X-Forwarded-For` or `Forwarded` (RFC 7239); the"
+          + " other is ignored, as a client may send it through the proxy");
 
   /** {@code streamLimitPolicy}: what happens beyond a per-principal or per-address cap. */
   public static final ServletSetting<StreamLimitPolicy> STREAM_LIMIT_POLICY = new ServletSetting<>(
@@ -202,7 +210,7 @@ public final class ServletSetting<T> {
   private static final List<ServletSetting<?>> ALL = List.of(HISTORY, FANOUT, AUTHENTICATOR,
       KEEP_ALIVE, RETRY, MAX_LIFETIME, KEEP_ALIVE_POLICY, MAX_CONNECTIONS,
       MAX_CONNECTS_PER_SECOND, OVERLOAD_POLICY, MAX_STREAMS_PER_PRINCIPAL,
-      MAX_STREAMS_PER_ADDRESS, TRUSTED_PROXIES, STREAM_LIMIT_POLICY, STREAM_LIMIT_RETRY,
+      MAX_STREAMS_PER_ADDRESS, TRUSTED_PROXIES, FORWARDED_HEADER, STREAM_LIMIT_POLICY, STREAM_LIMIT_RETRY,
       MAX_EVENT_SIZE, MAX_QUEUED_BYTES, MAX_PENDING_EVENTS, REPLAY_CONCURRENCY, CORS_ORIGINS,
       CORS_MAX_AGE,
       TOKEN_EXPIRY_WARNING, SHUTDOWN_GRACE, LISTENER, HUB_ATTRIBUTE);

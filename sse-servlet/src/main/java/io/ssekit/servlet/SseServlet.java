@@ -284,11 +284,13 @@ public class SseServlet extends HttpServlet {
 
   private void authenticated(AsyncContext async, List<String> topics, String lastEventId,
       CompletableFuture<AuthResult> decision) {
-    HttpServletResponse response = (HttpServletResponse) async.getResponse();
     boolean opened = false;
     OpenResult refused = OpenResult.ERROR;
     StreamCaps.Claim claim = null;
     try {
+      // Inside the try: a container that completed the request meanwhile (its client gone)
+      // refuses getResponse, and the slot taken for it must still be given back.
+      HttpServletResponse response = (HttpServletResponse) async.getResponse();
       AuthResult result;
       try {
         result = decision.join();
@@ -339,7 +341,11 @@ public class SseServlet extends HttpServlet {
         }
         connections.unreserve();
         listener.streamOpened(refused);
-        async.complete();
+        try {
+          async.complete();
+        } catch (IllegalStateException completedAlready) {
+          LOG.debug("the stream request was completed by the container before it opened");
+        }
       }
     }
   }
@@ -591,6 +597,13 @@ public class SseServlet extends HttpServlet {
     /** Sets {@link ServletSetting#TRUSTED_PROXIES}: addresses and CIDR ranges. */
     public Builder trustedProxies(List<String> entries) {
       return set(ServletSetting.TRUSTED_PROXIES, List.copyOf(entries));
+    }
+
+    /** Sets {@link ServletSetting#FORWARDED_HEADER}: {@code X-Forwarded-For} or {@code Forwarded}. */
+    public Builder forwardedHeader(String header) {
+      return set(ServletSetting.FORWARDED_HEADER, OverloadPolicy.choose(
+          ServletSetting.FORWARDED_HEADER.name(), header,
+          new String[] {ClientAddress.X_FORWARDED_FOR, ClientAddress.FORWARDED}, h -> h));
     }
 
     /** Sets {@link ServletSetting#STREAM_LIMIT_POLICY}. */

@@ -39,7 +39,7 @@ final class StreamLimits {
     this.caps = new StreamCaps(perPrincipal == null ? 0 : perPrincipal,
         perAddress == null ? 0 : perAddress, options.get(ServletSetting.STREAM_LIMIT_POLICY));
     this.addresses = ClientAddress.trusting(ServletSetting.TRUSTED_PROXIES.name(),
-        options.get(ServletSetting.TRUSTED_PROXIES));
+        options.get(ServletSetting.TRUSTED_PROXIES), options.get(ServletSetting.FORWARDED_HEADER));
     this.retry = options.get(ServletSetting.STREAM_LIMIT_RETRY);
     this.problems =
         options.get(ServletSetting.OVERLOAD_POLICY) == OverloadPolicy.SERVICE_UNAVAILABLE;

@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
  * per address").
  */
 class ClientAddressTest {
-  private final ClientAddress proxies =
-      ClientAddress.trusting("trustedProxies", List.of("10.0.0.0/8", "192.168.1.7", "fd00::/8"));
+  private static final List<String> TRUSTED = List.of("10.0.0.0/8", "192.168.1.7", "fd00::/8");
+  private final ClientAddress proxies = ClientAddress.trusting("trustedProxies", TRUSTED);
+  private final ClientAddress rfc7239 =
+      ClientAddress.trusting("trustedProxies", TRUSTED, ClientAddress.FORWARDED);
 
   @Test
   void anUntrustedPeerIsTheClientWhateverItForwards() {
@@ -33,14 +35,26 @@ class ClientAddressTest {
   }
 
   @Test
-  void forwardedIsPreferredAndParsedWithQuotesPortsAndIpv6() {
-    assertEquals("2001:db8:cafe:0:0:0:0:17", proxies.resolve("10.0.0.1",
+  void onlyTheHeaderTheProxiesSetIsReadTheOtherIsTheClientsOwn() {
+    // X-Forwarded-For by default: a Forwarded the client sent through the proxy counts for nothing.
+    assertEquals("198.51.100.2", proxies.resolve("10.0.0.1", List.of("for=203.0.113.66"),
+        List.of("198.51.100.2")));
+    assertEquals("10.0.0.1", proxies.resolve("10.0.0.1", List.of("for=203.0.113.66"), List.of()));
+    // Forwarded when configured: then X-Forwarded-For is the client's own.
+    assertEquals("192.0.2.43", rfc7239.resolve("10.0.0.1", List.of("for=192.0.2.43"),
+        List.of("203.0.113.66")));
+    assertEquals("10.0.0.1", rfc7239.resolve("10.0.0.1", List.of(), List.of("203.0.113.66")));
+  }
+
+  @Test
+  void forwardedIsParsedWithQuotesPortsAndIpv6() {
+    assertEquals("2001:db8:cafe:0:0:0:0:17", rfc7239.resolve("10.0.0.1",
         List.of("for=192.0.2.43, for=\"[2001:db8:cafe::17]:4711\";proto=https;by=10.0.0.1"),
         List.of("198.51.100.2")));
-    assertEquals("192.0.2.60", proxies.resolve("fd00::1",
+    assertEquals("192.0.2.60", rfc7239.resolve("fd00::1",
         List.of("For=\"192.0.2.60:8080\";proto=http", "for=10.0.0.2"), List.of()));
-    assertEquals("_hidden", proxies.resolve("10.0.0.1", List.of("for=_Hidden"), List.of()));
-    assertEquals("unknown", proxies.resolve("10.0.0.1", List.of("proto=http"), List.of()));
+    assertEquals("_hidden", rfc7239.resolve("10.0.0.1", List.of("for=_Hidden"), List.of()));
+    assertEquals("unknown", rfc7239.resolve("10.0.0.1", List.of("proto=http"), List.of()));
   }
 
   @Test

@@ -213,20 +213,39 @@ abstract class StreamLimitsTest {
         .awaitText("id: ", WAIT);
     raw("127.0.0.2").get("/events", "X-Forwarded-For: 203.0.113.2, 127.0.0.2")
         .awaitText("id: ", WAIT);
-    raw("127.0.0.2").get("/events", "Forwarded: for=\"[2001:db8::1]:4711\";proto=http")
-        .awaitText("id: ", WAIT);
+    // The proxy sets X-Forwarded-For: a Forwarded its client sent through it is the client's own
+    // claim, and the client is the address the proxy put in X-Forwarded-For.
+    raw("127.0.0.2").get("/events", "Forwarded: for=203.0.113.2",
+        "X-Forwarded-For: 198.51.100.9").awaitText("id: ", WAIT);
 
-    String refused = raw("127.0.0.2").get("/events", "Forwarded: for=203.0.113.1:5000")
+    String refused = raw("127.0.0.2").get("/events", "X-Forwarded-For: 203.0.113.1")
         .awaitResponse(WAIT);
     assertTrue(refused.startsWith("HTTP/1.1 200 "), refused);
     assertTrue(refused.contains("event: sse-limit\n"), refused);
     assertEquals("address", data(refused).group(1));
     assertEquals(1, servlet.caps().held(Cap.ADDRESS, "203.0.113.1"));
     assertEquals(1, servlet.caps().held(Cap.ADDRESS, "203.0.113.2"));
-    assertEquals(1, servlet.caps().held(Cap.ADDRESS, "2001:db8:0:0:0:0:0:1"));
+    assertEquals(1, servlet.caps().held(Cap.ADDRESS, "198.51.100.9"));
     assertEquals(0, servlet.caps().held(Cap.ADDRESS, "127.0.0.2"));
     await().atMost(WAIT).until(() -> listener.count("opened.limited") == 1);
   }
+
+  @Test
+  void behindAProxyThatSetsForwardedItIsReadWithQuotesPortsAndIpv6() throws Exception {
+    start(SseServlet.builder().maxStreamsPerAddress(1).trustedProxies(List.of("127.0.0.2/32"))
+        .forwardedHeader("Forwarded").streamLimitPolicy(StreamLimitPolicy.REFUSE_NEW));
+    raw("127.0.0.2").get("/events", "Forwarded: for=\"[2001:db8::1]:4711\";proto=http")
+        .awaitText("id: ", WAIT);
+    raw("127.0.0.2").get("/events", "Forwarded: for=203.0.113.1:5000",
+        "X-Forwarded-For: 2001:db8::1").awaitText("id: ", WAIT);
+
+    String refused = raw("127.0.0.2").get("/events", "Forwarded: for=\"[2001:db8::1]\"")
+        .awaitResponse(WAIT);
+    assertTrue(refused.contains("event: sse-limit\n"), refused);
+    assertEquals(1, servlet.caps().held(Cap.ADDRESS, "2001:db8:0:0:0:0:0:1"));
+    assertEquals(1, servlet.caps().held(Cap.ADDRESS, "203.0.113.1"));
+  }
+
 
   @Test
   void theCountsReturnToZeroWhenTheStreamsEnd() throws Exception {

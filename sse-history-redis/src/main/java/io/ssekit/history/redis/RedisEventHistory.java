@@ -463,9 +463,16 @@ public final class RedisEventHistory implements EventHistory, RedisHistory {
       return this;
     }
 
-    /** How long an append waits for its {@link #replicas} (default 100 ms). */
+    /**
+     * How long an append waits for its {@link #replicas} (default 100 ms; at least 1 ms, since
+     * Redis reads {@code WAIT}'s timeout in whole milliseconds and 0 as "for ever").
+     */
     public Builder replicaTimeout(Duration value) {
       this.replicaTimeout = requirePositive("replicaTimeout", value);
+      if (replicaTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("replicaTimeout must be at least 1 ms (Redis counts"
+            + " WAIT's timeout in milliseconds, and 0 waits for ever), was " + value);
+      }
       return this;
     }
 

@@ -86,6 +86,10 @@ class RedisReplicationTest {
             .build());
     assertTrue(cluster.getMessage().startsWith("replicas is not supported on a Redis Cluster"),
         cluster.getMessage());
+    IllegalArgumentException underAMillisecond = assertThrows(IllegalArgumentException.class,
+        () -> RedisEventHistory.builder().replicaTimeout(Duration.ofNanos(500)));
+    assertTrue(underAMillisecond.getMessage().startsWith("replicaTimeout must be at least 1 ms"),
+        underAMillisecond.getMessage());
   }
 
   /**
