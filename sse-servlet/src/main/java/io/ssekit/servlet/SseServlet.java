@@ -421,18 +421,11 @@ public class SseServlet extends HttpServlet {
     if (options.get(ServletSetting.OVERLOAD_POLICY) == OverloadPolicy.SERVICE_UNAVAILABLE) {
       long millis = later == null ? options.keepAlive().retryBeforeClose(1).toMillis()
           : connections.closingHint(later).toMillis();
-      long seconds = Math.max(1, (millis + 999) / 1000);
-      response.setHeader("Retry-After", Long.toString(seconds));
-      Problems.send(response, 503, type, title, detail + "; retry after " + seconds + " s");
+      Refusals.problem(response, 503, millis, type, title, detail);
       return;
     }
-    byte[] frame = later == null ? connections.closingFrame(event)
-        : connections.closingFrame(event, later);
-    response.setStatus(HttpServletResponse.SC_OK);
-    response.setContentType("text/event-stream;charset=UTF-8");
-    response.setHeader("Cache-Control", "no-cache");
-    response.setContentLength(frame.length);
-    response.getOutputStream().write(frame);
+    Refusals.shortStream(response, later == null ? connections.closingFrame(event)
+        : connections.closingFrame(event, later));
   }
 
 

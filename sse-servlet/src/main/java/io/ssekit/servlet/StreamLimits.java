@@ -71,18 +71,11 @@ final class StreamLimits {
         ? "this principal holds its maximum of " + limit.limit() + " streams"
         : "this client address holds its maximum of " + limit.limit() + " streams";
     if (problems) {
-      long seconds = Math.max(1, (retry.toMillis() + 999) / 1000);
-      response.setHeader("Retry-After", Long.toString(seconds));
-      Problems.send(response, 429, "stream-limit", "Too many streams",
-          detail + "; retry after " + seconds + " s");
+      Refusals.problem(response, 429, retry.toMillis(), "stream-limit", "Too many streams",
+          detail);
       return;
     }
-    byte[] frame = frame(ProtocolEvents.LIMIT, limit);
-    response.setStatus(HttpServletResponse.SC_OK);
-    response.setContentType("text/event-stream;charset=UTF-8");
-    response.setHeader("Cache-Control", "no-cache");
-    response.setContentLength(frame.length);
-    response.getOutputStream().write(frame);
+    Refusals.shortStream(response, frame(ProtocolEvents.LIMIT, limit));
   }
 
   /** {@code event} with a jittered {@code retry:} hint, its data naming the cap. */
