@@ -451,7 +451,8 @@ final class HubSubscription implements Subscription {
           return restart(next.event().epoch());
         }
         default -> {
-          EncodedEvent bytes = next.encoded() != null ? next.encoded() : EncodedEvent.of(next.event());
+          EncodedEvent bytes = next.encoded() != null ? next.encoded()
+              : hub.replayEncodings().of(next.event());
           if (credit < sizeOf(bytes) && credit < peak) {
             if (next.encoded() == null) {
               backlog.pollFirst(); // encoded once, kept for the next turn
@@ -486,7 +487,7 @@ final class HubSubscription implements Subscription {
     if (checked != Written.WRITTEN) {
       return checked;
     }
-    return emit(event, encoded != null ? encoded : EncodedEvent.of(event))
+    return emit(event, encoded != null ? encoded : hub.replayEncodings().of(event))
         ? Written.WRITTEN : Written.REFUSED;
   }
 

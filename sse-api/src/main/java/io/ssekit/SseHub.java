@@ -97,6 +97,7 @@ public final class SseHub implements AutoCloseable {
   private final ScheduledThreadPoolExecutor executor;
   private final AtomicReference<Outage> outage = new AtomicReference<>();
   private final ReplayBudget replays;
+  private final ReplayEncodings replayEncodings = new ReplayEncodings();
   private volatile boolean closed;
 
   private SseHub(Builder builder) {
@@ -559,6 +560,11 @@ public final class SseHub implements AutoCloseable {
   /** The history reads in flight and waiting for their turn. */
   ReplayBudget replays() {
     return replays;
+  }
+
+  /** The encodings of replayed events, shared by the hub's streams. */
+  ReplayEncodings replayEncodings() {
+    return replayEncodings;
   }
 
   /** What listens to this hub; {@link SseListener#NONE} when nothing does. */
