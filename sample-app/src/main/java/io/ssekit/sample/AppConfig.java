@@ -27,6 +27,9 @@ import java.util.OptionalInt;
  * @param maxConnections {@code SSE_MAX_CONNECTIONS}: connection cap (default 100000)
  * @param maxConnectsPerSecond {@code SSE_MAX_CONNECTS_PER_SECOND}: new streams accepted per
  *     second (default unlimited)
+ * @param maxAcceptsPerSecond {@code SSE_MAX_ACCEPTS_PER_SECOND}: new connections the server
+ *     accepts per second; over it, the server stops accepting for a while and new connections
+ *     wait in the kernel's queue (default unlimited)
  * @param replayConcurrency {@code SSE_REPLAY_CONCURRENCY}: history reads in flight at most
  *     (default 64)
  * @param shutdownGrace {@code SSE_SHUTDOWN_GRACE_MS}: time to close streams at shutdown
@@ -52,6 +55,7 @@ public record AppConfig(
     int historySize,
     int maxConnections,
     Optional<Integer> maxConnectsPerSecond,
+    Optional<Integer> maxAcceptsPerSecond,
     int replayConcurrency,
     Duration shutdownGrace,
     Duration idempotencyWindow,
@@ -121,6 +125,8 @@ public record AppConfig(
         r.integer("SSE_MAX_CONNECTIONS", 100_000, 1, Integer.MAX_VALUE),
         r.string("SSE_MAX_CONNECTS_PER_SECOND").map(v ->
             r.integer("SSE_MAX_CONNECTS_PER_SECOND", 0, 1, Integer.MAX_VALUE)),
+        r.string("SSE_MAX_ACCEPTS_PER_SECOND").map(v ->
+            r.integer("SSE_MAX_ACCEPTS_PER_SECOND", 0, 1, Integer.MAX_VALUE)),
         r.integer("SSE_REPLAY_CONCURRENCY", SseHub.DEFAULT_REPLAY_CONCURRENCY, 1,
             Integer.MAX_VALUE),
         Duration.ofMillis(r.integer("SSE_SHUTDOWN_GRACE_MS", 5000, 0, Integer.MAX_VALUE)),

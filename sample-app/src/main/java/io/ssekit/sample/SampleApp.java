@@ -12,6 +12,7 @@ import io.ssekit.spi.SseListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -20,6 +21,7 @@ import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.AcceptRateLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -174,6 +176,11 @@ public final class SampleApp implements AutoCloseable {
     // drops their SYNs and they retry a second or more later.
     connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
     server.addConnector(connector);
+    // Over the rate the connector stops accepting for a while: a reconnect storm waits in the
+    // kernel's queue, at no cost, instead of in the thread pool's, where it would hold back the
+    // requests of connections already open (publishes among them).
+    config.maxAcceptsPerSecond().ifPresent(rate ->
+        server.addBean(new AcceptRateLimit(rate, 1, TimeUnit.SECONDS, connector)));
 
     ServletContextHandler context = new ServletContextHandler("/");
     ServletHolder stream = new ServletHolder("events", events);
