@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -40,6 +39,12 @@ final class Storm {
   private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** The longest a run may take after the reconnects start. */
   private static final long LIMIT_NANOS = TimeUnit.MINUTES.toNanos(10);
+  /** The probe's publishes go over this many keep-alive connections. */
+  static final int PROBE_CONNECTIONS = 4;
+  /** The streams of a warm-up storm, at most. */
+  static final int WARMUP_STREAMS = 2000;
+  /** The topic of the warm-up storms. */
+  static final String WARMUP_TOPIC = "storm-warmup";
 
   private Storm() {}
 
@@ -93,7 +98,10 @@ final class Storm {
           env, log);
       resources.add(process);
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // let the server settle
-      StormClient clients = new StormClient(new InetSocketAddress("127.0.0.1", port),
+      InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+      URI publish = URI.create("http://127.0.0.1:" + port + "/publish");
+      warmUp(address, publish, options);
+      StormClient clients = new StormClient(address, StormClient.STORM_TOPIC,
           options.connections, options.events, 0);
       resources.add(clients);
 
@@ -106,30 +114,19 @@ final class Storm {
       System.out.printf("%s: %d streams and the probe open%n", ssekit.name(), clients.started());
 
       clients.cut();
-      publishStormEvents(URI.create("http://127.0.0.1:" + port + "/publish"), options.events);
+      publishStormEvents(publish, StormClient.STORM_TOPIC, options.events);
       Map<String, Long> redisBefore = options.redis ? commandCalls(redisPort) : Map.of();
       long cpuBefore = process.cpuNanos();
-      Publisher probe = new Publisher(URI.create("http://127.0.0.1:" + port + "/publish"),
-          StormClient.PROBE_TOPIC);
-      AtomicBoolean stormOver = new AtomicBoolean();
-      Thread probing = new Thread(() -> {
-        try {
-          while (!stormOver.get()) {
-            probe.fixedRate(options.probeRate, Duration.ofMillis(200));
-          }
-        } catch (InterruptedException stopped) {
-          // The storm is over.
-        }
-      }, "sse-bench-probe");
-      probing.setDaemon(true);
+      ProbePublisher probe = new ProbePublisher(publish, StormClient.PROBE_TOPIC,
+          PROBE_CONNECTIONS);
+      resources.add(probe);
       long start = System.nanoTime();
       clients.reconnect(RECONNECT_SPREAD.toNanos());
-      probing.start();
-      awaitStorm(clients, options.connections, start);
+      probe.start(options.probeRate);
+      awaitStorm(clients, options.connections, start, true);
       long cpu = process.cpuNanos() - cpuBefore;
       Histogram probeMicros = clients.probeLatencies();
-      stormOver.set(true);
-      probing.join(TimeUnit.SECONDS.toMillis(15));
+      probe.close();
       Map<String, Long> redisCommands = options.redis
           ? StormReport.difference(redisBefore, commandCalls(redisPort)) : Map.of();
       return StormReport.of(ssekit.name(), options.events, clients.completionNanos(),
@@ -153,8 +150,42 @@ final class Storm {
     }
   }
 
+  /**
+   * Smaller storms of their own topic before the measured one, for {@code --warmup} seconds (at
+   * least one when that is not 0), so that the measured storm meets an instance that has served
+   * reconnects before, as a long-running one has: its resume path compiled. Their streams are
+   * gone before the measured ones connect, so both fit the same limit of open files.
+   */
+  private static void warmUp(InetSocketAddress server, URI publish, Options options)
+      throws Exception {
+    if (options.warmup == 0) {
+      return;
+    }
+    int n = Math.min(options.connections, WARMUP_STREAMS);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.warmup);
+    try (StormClient warm = new StormClient(server, WARMUP_TOPIC, n, options.events,
+        StormClient.SOURCE_NETS)) {
+      warm.connectAll();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (warm.started() < n && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+      int round = 0;
+      do {
+        warm.cut();
+        publishStormEvents(publish, WARMUP_TOPIC, options.events);
+        long start = System.nanoTime();
+        warm.reconnect(RECONNECT_SPREAD.toNanos());
+        awaitStorm(warm, n, start, false);
+        round++;
+        System.out.printf("  warm-up storm %d: %d streams, %d complete in %.1f s%n", round, n,
+            warm.complete(), (System.nanoTime() - start) / 1e9);
+      } while (System.nanoTime() < end);
+    }
+  }
+
   /** Waits until every stream is complete, or the run stalls, or its time is over. */
-  private static void awaitStorm(StormClient clients, int streams, long start) {
+  private static void awaitStorm(StormClient clients, int streams, long start, boolean progress) {
     long lastReport = start;
     while (clients.complete() < streams) {
       long now = System.nanoTime();
@@ -163,7 +194,7 @@ final class Storm {
       if (stalled || now - start > LIMIT_NANOS) {
         break;
       }
-      if (now - lastReport > TimeUnit.SECONDS.toNanos(5)) {
+      if (progress && now - lastReport > TimeUnit.SECONDS.toNanos(5)) {
         lastReport = now;
         System.out.printf("  %.0f s: %d of %d complete, %d waiting to come back%n",
             (now - start) / 1e9, clients.complete(), streams, clients.waitingToRetry());
@@ -172,14 +203,17 @@ final class Storm {
     }
   }
 
-  /** Publishes events named {@code storm} with the data 1 to {@code count}, one after another. */
-  private static void publishStormEvents(URI publish, int count) throws Exception {
+  /**
+   * Publishes events named {@code storm} to {@code topic} with the data 1 to {@code count}, one
+   * after another.
+   */
+  private static void publishStormEvents(URI publish, String topic, int count) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     for (int i = 1; i <= count; i++) {
       HttpResponse<String> answer = http.send(HttpRequest.newBuilder(publish)
           .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"" + StormClient.STORM_TOPIC
+          .POST(HttpRequest.BodyPublishers.ofString("{\"topic\":\"" + topic
               + "\",\"event\":\"" + StormClient.STORM_EVENT + "\",\"data\":" + i + "}"))
           .build(), HttpResponse.BodyHandlers.ofString());
       if (answer.statusCode() != 200) {

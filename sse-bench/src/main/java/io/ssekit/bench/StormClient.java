@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The clients of the {@code storm} scenario, on one thread with one selector: {@code n} streams
- * of the topic {@value #STORM_TOPIC} that each keep their last event id as a browser does, and
+ * of one topic ({@value #STORM_TOPIC} for the measured storm) that each keep their last event id as a browser does, and
  * one probe stream of the topic {@value #PROBE_TOPIC} that records the delivery latency of the
  * probe's events ({@code {"t":<nanoTime>}}).
  *
@@ -44,9 +44,10 @@ final class StormClient implements AutoCloseable {
   static final long DEFAULT_RETRY_MILLIS = 3000;
   private static final int MAX_PENDING_CONNECTS = 512;
   /** Source addresses a stream goes through in turn, so that reconnects find free ports. */
-  private static final int SOURCE_NETS = 8;
+  static final int SOURCE_NETS = 8;
 
   private final InetSocketAddress server;
+  private final String topic;
   private final int events;
   private final int sourceNet;
   private final Selector selector;
@@ -76,16 +77,19 @@ final class StormClient implements AutoCloseable {
   private volatile long stormStartNanos;
 
   /**
-   * Clients for {@code n} storm streams and the probe on {@code server}, counting {@code events}
-   * storm events each, from source addresses {@code 127.0.<sourceNet + k>.2} and up.
+   * Clients for {@code n} storm streams of {@code topic} and the probe on {@code server},
+   * counting {@code events} storm events each, from source addresses {@code 127.0.<sourceNet +
+   * k>.2} and up ({@code k} below {@value #SOURCE_NETS}).
    */
-  StormClient(InetSocketAddress server, int n, int events, int sourceNet) throws IOException {
+  StormClient(InetSocketAddress server, String topic, int n, int events, int sourceNet)
+      throws IOException {
     this.server = server;
+    this.topic = topic;
     this.events = events;
     this.sourceNet = sourceNet;
     this.streams = new Stream[n];
     for (int i = 0; i < n; i++) {
-      streams[i] = new Stream(i, STORM_TOPIC);
+      streams[i] = new Stream(i, topic);
     }
     this.probe = new Stream(n, PROBE_TOPIC);
     this.selector = Selector.open();
@@ -308,7 +312,7 @@ final class StormClient implements AutoCloseable {
     Stream(int index, String topic) {
       this.index = index;
       this.topic = topic;
-      this.got = topic.equals(STORM_TOPIC) ? new BitSet(events + 1) : null;
+      this.got = topic.equals(PROBE_TOPIC) ? null : new BitSet(events + 1);
     }
 
     void open() {
