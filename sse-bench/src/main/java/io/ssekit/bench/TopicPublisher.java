@@ -33,6 +33,7 @@ final class TopicPublisher {
   static final String BROADCAST_EVENT = "broadcast";
   /** Requests pipelined on one connection at most. */
   static final int MAX_IN_FLIGHT = 64;
+  private static final int ANSWER_WAIT_SECONDS = 60;
 
   private final InetSocketAddress server;
   private final int users;
@@ -78,7 +79,8 @@ final class TopicPublisher {
 
   /**
    * {@code rate} user publishes a second and a broadcast at the start of each second, for {@code
-   * seconds}; then waits up to 10 s for the answers still due. A publish that finds every
+   * seconds}; then waits up to {@value #ANSWER_WAIT_SECONDS} s for the answers still due (one
+   * still missing then counts as refused). A publish that finds every
    * connection full waits for an answer: the rate achieved is then less than asked.
    */
   void publish(int rate, long seconds) throws IOException {
@@ -120,7 +122,7 @@ final class TopicPublisher {
             connection.flush();
           }
         } else if (open.stream().allMatch(c -> c.waiting.isEmpty())
-            || now > end + TimeUnit.SECONDS.toNanos(10)) {
+            || now > end + TimeUnit.SECONDS.toNanos(ANSWER_WAIT_SECONDS)) {
           break;
         }
         // Sends go out in the millisecond they are due (10 at a time at 10,000 a second); when

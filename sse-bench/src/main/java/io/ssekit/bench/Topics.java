@@ -1,5 +1,6 @@
 package io.ssekit.bench;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,12 +66,9 @@ final class Topics {
 
   private static TopicsReport run(Options options, Bench.Server ssekit) throws Exception {
     int n = options.connections;
-    int port = ServerProcess.freePort();
     Path log = options.out.resolve(ssekit.name() + ".log");
-    System.out.printf("%s: starting on port %d (log %s)%n", ssekit.name(), port, log);
-    InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
-    try (ServerProcess process = ServerProcess.start(ssekit.name(), port, "0",
-        ssekit.mainArgs(), ssekit.env(), log)) {
+    try (ServerProcess process = start(ssekit, log)) {
+      InetSocketAddress address = new InetSocketAddress("127.0.0.1", process.port);
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // let the server settle
       ClassHistogram before = ClassHistogram.of(process.pid());
       long filesBefore = process.openFiles();
@@ -127,6 +125,39 @@ final class Topics {
           seconds, publisher.refused(), lost, extra, latencies[0], latencies[1], delivered, cpu,
           before.bytes(), after.bytes(), publisher.acceptedUser() / (double) n,
           after.growthSince(before, GROWN_CLASSES));
+    }
+  }
+
+  /**
+   * Starts the server on a free port, and waits until it says it listens there: on a shared
+   * machine another process may take the port in between, and answer the probe. Then it tries
+   * another port, three times at most.
+   */
+  private static ServerProcess start(Bench.Server ssekit, Path log) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port = ServerProcess.freePort();
+      System.out.printf("%s: starting on port %d (log %s)%n", ssekit.name(), port, log);
+      ServerProcess process = null;
+      try {
+        process = ServerProcess.start(ssekit.name(), port, "0", ssekit.mainArgs(),
+            ssekit.env(), log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(log).contains("localhost:" + port + "/")) {
+          if (!process.isAlive() || System.nanoTime() > deadline) {
+            throw new IOException(ssekit.name() + " did not start on port " + port + "; see "
+                + log);
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return process;
+      } catch (IOException e) {
+        if (process != null) {
+          process.close();
+        }
+        if (attempt == 3 || !Files.readString(log).contains("BindException")) {
+          throw e;
+        }
+      }
     }
   }
 
