@@ -18,9 +18,10 @@ import org.HdrHistogram.Histogram;
  * of its own topic and every broadcast. It reports the latencies of both kinds of event, the
  * publishes accepted a second, the events lost, the server's CPU per publish, and what the
  * server keeps per topic once the topics are idle: its live heap after a full GC ({@code jcmd
- * GC.class_histogram}) before the streams opened and after they all closed, divided by N, with
- * the classes that grew most. On the console and in {@code topics.json} and {@code topics.md} in
- * {@code --out}. Jetty's {@code EventSourceServlet} has no topics: there is no baseline row.
+ * GC.class_histogram}) before the streams opened (after N streams of one topic came and went,
+ * so that what any N connections leave behind is in both) and after they all closed, divided by
+ * N, with the classes that grew most. On the console and in {@code topics.json} and {@code
+ * topics.md} in {@code --out}. Jetty's {@code EventSourceServlet} has no topics: there is no baseline row.
  */
 final class Topics {
   /** Keep-alive connections the publisher pipelines its requests on. */
@@ -70,8 +71,15 @@ final class Topics {
     try (ServerProcess process = start(ssekit, log)) {
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", process.port);
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // let the server settle
-      ClassHistogram before = ClassHistogram.of(process.pid());
       long filesBefore = process.openFiles();
+      // N streams of one topic come and go first, so that what the server keeps of any N
+      // connections (Jetty's buffer pool, its tables at their peak size) is in both histograms.
+      try (LoadGenerator warm = new LoadGenerator(address, "/events?topic="
+          + TopicPublisher.BROADCAST_TOPIC, 1)) {
+        Bench.connect(ssekit.name() + " (one topic, before)", warm, n);
+      }
+      awaitClosed(process, filesBefore);
+      ClassHistogram before = ClassHistogram.of(process.pid());
       Received received = new Received(n);
       TopicPublisher publisher = new TopicPublisher(address, n, PUBLISH_CONNECTIONS);
       long published;
@@ -106,11 +114,7 @@ final class Topics {
         ended = loader.ended();
       }
       // The streams are closed; the topics stay in the history, idle.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (process.openFiles() > filesBefore + 100 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-      }
-      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2));
+      awaitClosed(process, filesBefore);
       ClassHistogram after = ClassHistogram.of(process.pid());
       long lost = 0;
       long extra = 0;
@@ -159,6 +163,22 @@ final class Topics {
         }
       }
     }
+  }
+
+  /**
+   * Waits up to two minutes until the server has let the closed streams go (its open files are
+   * back near {@code filesBefore}), then two seconds more; says so when it has not.
+   */
+  private static void awaitClosed(ServerProcess process, long filesBefore) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (process.openFiles() > filesBefore + 100 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+    if (process.openFiles() > filesBefore + 100) {
+      System.out.printf("%s: still holds %d more files than at its start: the heap counts"
+          + " their connections%n", process.name, process.openFiles() - filesBefore);
+    }
+    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2));
   }
 
   /** Waits until the streams had every event accepted so far, or none came for 5 s. */
