@@ -33,11 +33,7 @@ final class Topics {
 
   /** The scenario for each ssekit build among the servers; {@code true} when one lost events. */
   static boolean run(Options options) throws Exception {
-    List<Bench.Server> builds = options.servers().stream()
-        .filter(server -> !server.name().equals(Options.JETTY)).toList();
-    if (builds.isEmpty()) {
-      throw new IllegalArgumentException("topics measures ssekit only");
-    }
+    List<Bench.Server> builds = ScenarioFiles.ssekitBuilds(options, "topics");
     if (options.serverNames.contains(Options.JETTY)) {
       System.out.println("jetty: skipped, EventSourceServlet has no topics");
     }
@@ -48,20 +44,13 @@ final class Topics {
       System.out.println(report.line());
       reports.add(report);
     }
-    StringBuilder json = new StringBuilder("[\n");
     StringBuilder md = new StringBuilder("`java -jar sse-bench.jar " + options.describe() + "`"
         + (options.ssekitEnv.isEmpty() ? "" : ", environment " + options.ssekitEnv)
         + ", warm-up " + options.warmup + " s, load average at the start " + load + "\n\n"
         + TopicsReport.markdownHeader());
-    for (int i = 0; i < reports.size(); i++) {
-      json.append("  ").append(reports.get(i).json()).append(i + 1 < reports.size() ? ",\n" : "\n");
-      md.append(reports.get(i).markdownRow());
-    }
+    reports.forEach(report -> md.append(report.markdownRow()));
     reports.forEach(report -> md.append(report.growthMarkdown()));
-    Files.writeString(options.out.resolve("topics.json"), json.append("]\n"));
-    Files.writeString(options.out.resolve("topics.md"), md);
-    System.out.printf("wrote %s and %s%n", options.out.resolve("topics.json"),
-        options.out.resolve("topics.md"));
+    ScenarioFiles.write(options, "topics", reports.stream().map(TopicsReport::json).toList(), md);
     return reports.stream().anyMatch(TopicsReport::broken);
   }
 
