@@ -155,7 +155,7 @@ final class TopicPublisher {
     }
   }
 
-  /** A response's status line and headers, then its body; answers one request each. */
+  /** The answer, with {@code status}, to the oldest request waiting on {@code connection}. */
   private void answered(Connection connection, int status) {
     Integer user = connection.waiting.poll();
     if (user == null) {
