@@ -27,6 +27,7 @@ import org.HdrHistogram.Histogram;
  * java -jar sse-bench.jar sweep RATE SECONDS N1,N2,...     fanout at each N, plotted as SVG
  * java -jar sse-bench.jar cluster N RATE SECONDS           two instances and Redis: across instances
  * java -jar sse-bench.jar storm N EVENTS                   a reconnect storm: time to catch up, loss
+ * java -jar sse-bench.jar topics N RATE SECONDS            per-user topics: latency, loss, heap
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
  *            --ssekit-jar NAME=PATH (another build, measured as server NAME)
  *            --warmup SECONDS (3)     --out DIR (target/bench)
@@ -61,6 +62,7 @@ public final class Bench {
       case "sweep" -> sweep(options);
       case "cluster" -> report(Cluster.run(options), options.connections / 2, true);
       case "storm" -> Storm.run(options);
+      case "topics" -> Topics.run(options);
       default -> {
         List<Result> results = new ArrayList<>();
         for (Server server : options.servers()) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -32,9 +33,21 @@ final class LoadGenerator implements AutoCloseable {
   private static final int MAX_PENDING_CONNECTS = 512;
 
 
+  /** What a generator made with a receiver hears of each stream's events. */
+  interface Receiver {
+    /**
+     * Stream {@code stream} got an event named {@code event} ({@code null}: none) whose data
+     * holds {@code number} first (-1: none), at {@code nowNanos}. Called on the generator's
+     * thread.
+     */
+    void onEvent(int stream, String event, long number, long nowNanos);
+  }
+
   private final InetSocketAddress server;
   private final String sourcePrefix;
-  private final byte[] request;
+  private final IntFunction<String> pathOfStream;
+  /** {@code null}: the generator records latencies itself, without reading event names. */
+  private final Receiver receiver;
   private final Selector selector;
   private final Thread thread;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
@@ -60,11 +73,20 @@ final class LoadGenerator implements AutoCloseable {
    */
   LoadGenerator(InetSocketAddress server, String pathAndQuery, int sourceNet)
       throws IOException {
+    this(server, stream -> pathAndQuery, sourceNet, null);
+  }
+
+  /**
+   * A generator whose stream {@code i} requests {@code pathOfStream.apply(i)} and hands every
+   * event, with its name, to {@code receiver}, which records what it needs; {@link #events}
+   * still counts them.
+   */
+  LoadGenerator(InetSocketAddress server, IntFunction<String> pathOfStream, int sourceNet,
+      Receiver receiver) throws IOException {
     this.server = server;
     this.sourcePrefix = "127.0." + sourceNet + ".";
-    this.request = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + server.getHostString() + ":"
-        + server.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    this.pathOfStream = pathOfStream;
+    this.receiver = receiver;
     this.selector = Selector.open();
     this.thread = new Thread(this::run, "sse-bench-loader");
     thread.setDaemon(true);
@@ -148,7 +170,7 @@ final class LoadGenerator implements AutoCloseable {
       SocketChannel channel = SocketChannel.open();
       channel.configureBlocking(false);
       channel.bind(new InetSocketAddress(sourcePrefix + (2 + started / PER_SOURCE), 0));
-      Stream stream = new Stream(channel);
+      Stream stream = new Stream(channel, started);
       streams.add(stream);
       started++;
       pending++;
@@ -184,12 +206,15 @@ final class LoadGenerator implements AutoCloseable {
   /** One stream: its socket and decoder. */
   private final class Stream implements StreamDecoder.Listener {
     final SocketChannel channel;
-    final StreamDecoder decoder = new StreamDecoder(this);
+    final int index;
+    final StreamDecoder decoder;
     boolean counted;
     boolean opened;
 
-    Stream(SocketChannel channel) {
+    Stream(SocketChannel channel, int index) {
       this.channel = channel;
+      this.index = index;
+      this.decoder = receiver == null ? new StreamDecoder(this) : StreamDecoder.withFields(this);
     }
 
     void finishConnect(SelectionKey key) throws IOException {
@@ -201,7 +226,9 @@ final class LoadGenerator implements AutoCloseable {
     void connected(SelectionKey key) throws IOException {
       pending--;
       counted = true;
-      ByteBuffer out = ByteBuffer.wrap(request);
+      ByteBuffer out = ByteBuffer.wrap(("GET " + pathOfStream.apply(index) + " HTTP/1.1\r\nHost: "
+          + server.getHostString() + ":" + server.getPort()
+          + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       channel.write(out);
       if (out.hasRemaining()) {
         throw new IOException("the request did not fit the socket buffer");
@@ -269,6 +296,15 @@ final class LoadGenerator implements AutoCloseable {
         synchronized (histogramLock) {
           latencies.recordValue(Math.max(0, Math.min(micros, latencies.getHighestTrackableValue())));
         }
+      }
+    }
+
+    @Override
+    public void onBlock(String id, String event, long retry, boolean hasData, long number) {
+      if (hasData) {
+        events++;
+        lastEventNanos = nowNanos;
+        receiver.onEvent(index, event, number, nowNanos);
       }
     }
   }

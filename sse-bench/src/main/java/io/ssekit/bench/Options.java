@@ -21,6 +21,11 @@ final class Options {
                                              back within 1 s with Last-Event-ID: time until each has
                                              everything, loss, server CPU, a probe stream's latency;
                                              storm.json and storm.md in --out (ssekit only)
+        topics N RATE SECONDS                N streams, each of its own topic user-<i> and of
+                                             broadcast; RATE publishes/s to random user topics,
+                                             one a second to broadcast: latency, loss, server CPU
+                                             per publish, live heap per idle topic; topics.json
+                                             and topics.md in --out (ssekit only)
       options:
         --servers ssekit,jetty               servers to measure, in this order (default every
                                              ssekit build, then jetty)
@@ -134,6 +139,12 @@ final class Options {
         o.rate = number("RATE", rest.get(1), 1);
         o.seconds = number("SECONDS", rest.get(2), 1);
       }
+      case "topics" -> {
+        require(rest, 3, 3);
+        o.connections = number("N", rest.get(0), 1);
+        o.rate = number("RATE", rest.get(1), 1);
+        o.seconds = number("SECONDS", rest.get(2), 1);
+      }
       case "storm" -> {
         require(rest, 2, 2);
         o.connections = number("N", rest.get(0), 1);
@@ -234,6 +245,7 @@ final class Options {
       case "fanout" -> "fanout " + connections + " " + rate + " " + seconds;
       case "cluster" -> "cluster " + connections + " " + rate + " " + seconds;
       case "storm" -> "storm " + connections + " " + events;
+      case "topics" -> "topics " + connections + " " + rate + " " + seconds;
       default -> "burst " + connections + " " + seconds + " " + publishers;
     };
   }

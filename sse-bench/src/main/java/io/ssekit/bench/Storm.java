@@ -50,29 +50,18 @@ final class Storm {
 
   /** The scenario for each ssekit build among the servers; {@code true} when one lost events. */
   static boolean run(Options options) throws Exception {
-    List<Bench.Server> builds = options.servers().stream()
-        .filter(server -> !server.name().equals(Options.JETTY)).toList();
-    if (builds.isEmpty()) {
-      throw new IllegalArgumentException("storm measures ssekit only");
-    }
+    List<Bench.Server> builds = ScenarioFiles.ssekitBuilds(options, "storm");
     List<StormReport> reports = new ArrayList<>();
     for (Bench.Server ssekit : builds) {
       StormReport report = run(options, ssekit);
       System.out.println(report.line());
       reports.add(report);
     }
-    StringBuilder json = new StringBuilder("[\n");
     StringBuilder md = new StringBuilder("`java -jar sse-bench.jar " + options.describe()
         + "`" + (options.redis ? " with Redis" : "") + (options.ssekitEnv.isEmpty() ? ""
             : ", environment " + options.ssekitEnv) + "\n\n" + StormReport.markdownHeader());
-    for (int i = 0; i < reports.size(); i++) {
-      json.append("  ").append(reports.get(i).json()).append(i + 1 < reports.size() ? ",\n" : "\n");
-      md.append(reports.get(i).markdownRow());
-    }
-    Files.writeString(options.out.resolve("storm.json"), json.append("]\n"));
-    Files.writeString(options.out.resolve("storm.md"), md);
-    System.out.printf("wrote %s and %s%n", options.out.resolve("storm.json"),
-        options.out.resolve("storm.md"));
+    reports.forEach(report -> md.append(report.markdownRow()));
+    ScenarioFiles.write(options, "storm", reports.stream().map(StormReport::json).toList(), md);
     return reports.stream().anyMatch(StormReport::broken);
   }
 

@@ -136,7 +136,7 @@ public final class MemoryEventHistory implements EventHistory {
     StoredEvent[] stored = new StoredEvent[1];
     topics.asMap().compute(topic, (t, existing) -> {
       TopicLog log = existing != null ? existing : newLog(t);
-      stored[0] = store(log, t, name, data);
+      stored[0] = store(log, name, data);
       return log;
     });
     return CompletableFuture.completedFuture(stored[0]);
@@ -163,7 +163,7 @@ public final class MemoryEventHistory implements EventHistory {
       if (first != null) {
         result[0] = Appended.repeated(epoch, t, first.position());
       } else {
-        StoredEvent event = store(log, t, name, data);
+        StoredEvent event = store(log, name, data);
         keys.put(recorded, new Remembered(event.position(), key.window().toNanos()));
         result[0] = Appended.stored(event);
       }
@@ -172,10 +172,14 @@ public final class MemoryEventHistory implements EventHistory {
     return CompletableFuture.completedFuture(result[0]);
   }
 
-  /** Adds an event to {@code log}, inside the topic's {@code compute}. */
-  private StoredEvent store(TopicLog log, String topic, String name, String data) {
+  /**
+   * Adds an event to {@code log}, inside the topic's {@code compute}; the event shares the log's
+   * topic name and, when it repeats it, the previous event's name.
+   */
+  private StoredEvent store(TopicLog log, String name, String data) {
     long now = clock.millis();
-    StoredEvent event = new StoredEvent(epoch, topic, sequence.incrementAndGet(), name, data);
+    StoredEvent event = new StoredEvent(epoch, log.topic(), sequence.incrementAndGet(),
+        log.sharedName(name), data);
     log.add(event, now);
     log.trim(maxEventsPerTopic, maxTopicBytes, now - maxAgeMillis);
     return event;
@@ -235,7 +239,7 @@ public final class MemoryEventHistory implements EventHistory {
     // Read the counter before the eviction floor: a topic created now can only have positions
     // above both, and anything of an earlier incarnation is at or below the floor.
     long head = sequence.get();
-    return new TopicLog(evicted.get(bucket(topic)), head);
+    return new TopicLog(topic, maxEventsPerTopic, evicted.get(bucket(topic)), head);
   }
 
   private static int bucket(String topic) {

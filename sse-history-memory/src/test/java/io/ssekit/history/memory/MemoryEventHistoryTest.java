@@ -95,6 +95,17 @@ class MemoryEventHistoryTest {
   }
 
   @Test
+  void topicsThatHoldNoEventCountTowardsTheTotalSize() {
+    MemoryEventHistory history = MemoryEventHistory.builder().maxTotalSize(64 * 1024).build();
+    for (int t = 0; t < 1000; t++) {
+      replay(history, null, "user-" + t); // a stream's start creates its topic
+    }
+    assertTrue(history.topicCount() <= 64 * 1024 / 200,
+        "each empty topic weighs its own memory: " + history.topicCount() + " held");
+    assertTrue(history.topicCount() > 64 * 1024 / 400, history.topicCount() + " held");
+  }
+
+  @Test
   void oneTopicNeverHoldsMoreThanHalfTheTotalSize() {
     MemoryEventHistory history = MemoryEventHistory.builder().maxTotalSize(64 * 1024).build();
     Cursor start = replay(history, null, "big").start();
