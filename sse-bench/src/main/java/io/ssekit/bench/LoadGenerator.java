@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -24,6 +25,10 @@ import org.HdrHistogram.Histogram;
  * spread over {@code 127.0.N.2} and up, {@value #PER_SOURCE}
  * streams each, so that ephemeral ports never run short.
  *
+ * <p>Given several paths, it opens streams of each in turn. Given a home (the number of the
+ * instance it connects to), it also records apart the latencies of the events that were published
+ * on another instance, as {@link Publisher#origin} tells from their time.
+ *
  * <p>Thread-safety: {@link #start} and {@link #close} from the caller; the counters are read from
  * any thread; {@link #snapshot} swaps the latency histogram under a lock.
  */
@@ -34,13 +39,17 @@ final class LoadGenerator implements AutoCloseable {
 
   private final InetSocketAddress server;
   private final String sourcePrefix;
-  private final byte[] request;
+  private final byte[][] requests;
+  /** The instance's number for {@link Publisher#origin}; negative: none. */
+  private final int home;
+  private final AtomicIntegerArray openByPath;
   private final Selector selector;
   private final Thread thread;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
   private final List<Stream> streams = new ArrayList<>();
   private final Object histogramLock = new Object();
   private Histogram latencies = newHistogram();
+  private Histogram crossing = newHistogram();
 
   private volatile boolean running = true;
   private volatile int wanted;
@@ -60,11 +69,26 @@ final class LoadGenerator implements AutoCloseable {
    */
   LoadGenerator(InetSocketAddress server, String pathAndQuery, int sourceNet)
       throws IOException {
+    this(server, List.of(pathAndQuery), sourceNet, -1);
+  }
+
+  /**
+   * A generator for streams of each of {@code pathsAndQueries} in turn on {@code server}, from
+   * source addresses {@code 127.0.<sourceNet>.2} and up; {@code home}: the number of the instance
+   * that {@code server} is (see {@link #snapshotCrossing}), or negative.
+   */
+  LoadGenerator(InetSocketAddress server, List<String> pathsAndQueries, int sourceNet, int home)
+      throws IOException {
     this.server = server;
     this.sourcePrefix = "127.0." + sourceNet + ".";
-    this.request = ("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + server.getHostString() + ":"
-        + server.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    this.requests = new byte[pathsAndQueries.size()][];
+    for (int i = 0; i < requests.length; i++) {
+      requests[i] = ("GET " + pathsAndQueries.get(i) + " HTTP/1.1\r\nHost: "
+          + server.getHostString() + ":" + server.getPort()
+          + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+    this.home = home;
+    this.openByPath = new AtomicIntegerArray(requests.length);
     this.selector = Selector.open();
     this.thread = new Thread(this::run, "sse-bench-loader");
     thread.setDaemon(true);
@@ -83,6 +107,11 @@ final class LoadGenerator implements AutoCloseable {
 
   int failed() {
     return failed;
+  }
+
+  /** The open streams of the {@code index}th path. */
+  int open(int index) {
+    return openByPath.get(index);
   }
 
   /** Streams that the server ended after they opened. */
@@ -109,6 +138,18 @@ final class LoadGenerator implements AutoCloseable {
     synchronized (histogramLock) {
       Histogram taken = latencies;
       latencies = newHistogram();
+      return taken;
+    }
+  }
+
+  /**
+   * The latencies, recorded since the last call, of the events published on an instance other
+   * than this generator's home; empty without a home.
+   */
+  Histogram snapshotCrossing() {
+    synchronized (histogramLock) {
+      Histogram taken = crossing;
+      crossing = newHistogram();
       return taken;
     }
   }
@@ -148,7 +189,7 @@ final class LoadGenerator implements AutoCloseable {
       SocketChannel channel = SocketChannel.open();
       channel.configureBlocking(false);
       channel.bind(new InetSocketAddress(sourcePrefix + (2 + started / PER_SOURCE), 0));
-      Stream stream = new Stream(channel);
+      Stream stream = new Stream(channel, started % requests.length);
       streams.add(stream);
       started++;
       pending++;
@@ -185,11 +226,14 @@ final class LoadGenerator implements AutoCloseable {
   private final class Stream implements StreamDecoder.Listener {
     final SocketChannel channel;
     final StreamDecoder decoder = new StreamDecoder(this);
+    /** The index of its path. */
+    final int path;
     boolean counted;
     boolean opened;
 
-    Stream(SocketChannel channel) {
+    Stream(SocketChannel channel, int path) {
       this.channel = channel;
+      this.path = path;
     }
 
     void finishConnect(SelectionKey key) throws IOException {
@@ -201,7 +245,7 @@ final class LoadGenerator implements AutoCloseable {
     void connected(SelectionKey key) throws IOException {
       pending--;
       counted = true;
-      ByteBuffer out = ByteBuffer.wrap(request);
+      ByteBuffer out = ByteBuffer.wrap(requests[path]);
       channel.write(out);
       if (out.hasRemaining()) {
         throw new IOException("the request did not fit the socket buffer");
@@ -235,6 +279,7 @@ final class LoadGenerator implements AutoCloseable {
       if (opened) {
         ended++;
         open--;
+        openByPath.decrementAndGet(path);
         opened = false;
       }
       close(key);
@@ -254,6 +299,7 @@ final class LoadGenerator implements AutoCloseable {
       if (status == 200) {
         opened = true;
         open++;
+        openByPath.incrementAndGet(path);
         lastOpenNanos = System.nanoTime();
       } else {
         failed++;
@@ -266,8 +312,12 @@ final class LoadGenerator implements AutoCloseable {
       lastEventNanos = nowNanos;
       if (number > 0) {
         long micros = (nowNanos - number) / 1000;
+        long value = Math.max(0, Math.min(micros, latencies.getHighestTrackableValue()));
         synchronized (histogramLock) {
-          latencies.recordValue(Math.max(0, Math.min(micros, latencies.getHighestTrackableValue())));
+          latencies.recordValue(value);
+          if (home >= 0 && Publisher.origin(number) != home) {
+            crossing.recordValue(value);
+          }
         }
       }
     }
