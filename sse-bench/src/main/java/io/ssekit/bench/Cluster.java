@@ -95,14 +95,15 @@ final class Cluster {
       List<Double> connectRates = new ArrayList<>();
       for (int i = 0; i < k; i++) {
         String name = ssekit.name() + "-" + (char) ('a' + i);
-        int port = ServerProcess.freePort();
         Path log = options.out.resolve(name + ".log");
-        System.out.printf("%s: starting on port %d (log %s)%n", name, port, log);
-        ServerProcess process = ServerProcess.start(name, port, "0", ssekit.mainArgs(), env, log);
+        ServerProcess process = ServerProcess.startOnFreePort(ServerProcess::freePort, port -> {
+          System.out.printf("%s: starting on port %d (log %s)%n", name, port, log);
+          return ServerProcess.start(name, port, "0", ssekit.mainArgs(), env, log);
+        });
         resources.add(0, process);
         instances.add(process);
-        LoadGenerator loader = new LoadGenerator(new InetSocketAddress("127.0.0.1", port), paths,
-            i, i);
+        LoadGenerator loader = new LoadGenerator(new InetSocketAddress("127.0.0.1", process.port),
+            paths, i, i);
         resources.add(0, loader);
         loaders.add(loader);
         connectRates.add(Bench.connect(name, loader, share(options.connections, k, i)));
@@ -160,7 +161,8 @@ final class Cluster {
           k > 1 ? crossing : null));
       List<String> notes = new ArrayList<>();
       notes.add(String.format(Locale.ROOT, "%s: %d instance%s and %s, all on core 0 (the tool on"
-          + " core 1); %d streams, each of %d topics on each instance; %d events/s on each topic,"
+          + " core 1); %d streams, spread over the instances and on each over %d topics;"
+          + " %d events/s on each topic,"
           + " published to the instances in turn", ssekit.name(), k, k == 1 ? "" : "s",
           options.redisCluster ? "a Redis Cluster of " + redis.nodes().size() + " masters"
               : "one redis-server", options.connections, TOPICS, options.rate));

@@ -41,12 +41,12 @@ final class RedisNodes implements AutoCloseable {
 
   /** One {@code redis-server} on a free port, its log {@code <prefix>redis.log} in {@code dir}. */
   static RedisNodes single(Path redisServer, Path dir, String prefix) throws IOException {
-    int port = ServerProcess.freePort();
     Path log = dir.resolve(prefix + "redis.log");
-    System.out.printf("redis: starting on port %d (log %s)%n", port, log);
-    ServerProcess node = ServerProcess.launch("redis", port, "0", command(redisServer, port),
-        Map.of(), log);
-    return new RedisNodes(List.of(node), "redis://127.0.0.1:" + port,
+    ServerProcess node = ServerProcess.startOnFreePort(ServerProcess::freePort, port -> {
+      System.out.printf("redis: starting on port %d (log %s)%n", port, log);
+      return ServerProcess.launch("redis", port, "0", command(redisServer, port), Map.of(), log);
+    });
+    return new RedisNodes(List.of(node), "redis://127.0.0.1:" + node.port,
         List.of(List.<int[]>of(new int[] {0, SLOTS - 1})));
   }
 
@@ -60,15 +60,17 @@ final class RedisNodes implements AutoCloseable {
     List<ServerProcess> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < MASTERS; i++) {
-        int port = freePortWithBusPort();
-        Path log = dir.resolve(prefix + "redis-" + i + ".log");
-        Path config = dir.resolve(prefix + "redis-" + i + ".nodes.conf");
-        Files.deleteIfExists(config); // a node of an earlier run's cluster would rejoin it
-        System.out.printf("redis-%d: starting a cluster node on port %d (log %s)%n", i, port, log);
-        List<String> command = new ArrayList<>(command(redisServer, port));
-        command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file",
-            config.toString(), "--cluster-node-timeout", "5000"));
-        nodes.add(ServerProcess.launch("redis-" + i, port, "0", command, Map.of(), log));
+        String name = "redis-" + i;
+        Path log = dir.resolve(prefix + name + ".log");
+        Path config = dir.resolve(prefix + name + ".nodes.conf");
+        nodes.add(ServerProcess.startOnFreePort(RedisNodes::freePortWithBusPort, port -> {
+          Files.deleteIfExists(config); // a node of an earlier cluster would rejoin it
+          System.out.printf("%s: starting a cluster node on port %d (log %s)%n", name, port, log);
+          List<String> command = new ArrayList<>(command(redisServer, port));
+          command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+              config.toString(), "--cluster-node-timeout", "5000"));
+          return ServerProcess.launch(name, port, "0", command, Map.of(), log);
+        }));
       }
       List<String> create = new ArrayList<>(List.of(redisCli.toString(), "--cluster", "create"));
       nodes.forEach(node -> create.add("127.0.0.1:" + node.port));

@@ -120,6 +120,36 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Where a server is started: a port, or an {@link IOException} when none is free. */
+  @FunctionalInterface
+  interface Ports {
+    int next() throws IOException;
+  }
+
+  /** Starts a server on {@code port}. */
+  @FunctionalInterface
+  interface Start {
+    ServerProcess on(int port) throws IOException;
+  }
+
+  /**
+   * {@code start} on a port from {@code ports}, and on the next one when it fails, three tries
+   * in all: a port free when asked may be taken before the server binds it, for instance as the
+   * local port of a connection that another process opens meanwhile.
+   */
+  static ServerProcess startOnFreePort(Ports ports, Start start) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start.on(ports.next());
+      } catch (IOException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        System.out.printf("%s; trying another port%n", e.getMessage());
+      }
+    }
+  }
+
   /** A port free on loopback now. */
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
