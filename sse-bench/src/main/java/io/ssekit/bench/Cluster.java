@@ -139,6 +139,7 @@ final class Cluster {
         loaders.get(i).snapshotCrossing();
       }
       long[] redisCpuAtStart = redis.cpuNanos();
+      List<Map<String, Long>> commandsAtStart = redis.commandCalls();
       long startNanos = System.nanoTime();
       publisher.fixedRate(rate, Duration.ofSeconds(options.seconds));
       long[] published = publishedByTopic(publisher, targets, topics, acceptedAtStart);
@@ -156,6 +157,7 @@ final class Cluster {
         shortOfStreams |= loader.open() < share(options.connections, k, i);
       }
       long[] redisCpu = redis.cpuNanos();
+      List<Map<String, Long>> commands = redis.commandCalls();
       double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
       rows.add(fleetRow(ssekit.name() + "-fleet", options.describe(), rows,
           k > 1 ? crossing : null));
@@ -171,8 +173,11 @@ final class Cluster {
             + " deliveries (of %d) by an instance other than the one the event was published on",
             ssekit.name(), crossing.getTotalCount(), rows.get(rows.size() - 1).delivered()));
       }
+      for (int n = 0; n < commands.size(); n++) {
+        commands.set(n, StormReport.difference(commandsAtStart.get(n), commands.get(n)));
+      }
       notes.addAll(redisNotes(ssekit.name(), redis, topics, published, redisCpuAtStart, redisCpu,
-          wallSeconds));
+          commands, wallSeconds));
       return new Fleet(rows, notes, shortOfStreams);
     } finally {
       closeAll(resources);
@@ -238,9 +243,14 @@ final class Cluster {
         serverCpu, loaderCpu, expected);
   }
 
-  /** Redis's CPU time over the phase: in all, per published event, and per node. */
+  /**
+   * Redis's CPU time over the phase: in all, per published event, and per node with the calls
+   * of each command made on it ({@code INFO commandstats}, which counts the commands a script
+   * runs too).
+   */
   private static List<String> redisNotes(String name, RedisNodes redis, List<String> topics,
-      long[] published, long[] cpuAtStart, long[] cpuAtEnd, double wallSeconds) {
+      long[] published, long[] cpuAtStart, long[] cpuAtEnd, List<Map<String, Long>> commands,
+      double wallSeconds) {
     long events = 0;
     for (long count : published) {
       events += count;
@@ -253,7 +263,9 @@ final class Cluster {
     notes.add(String.format(Locale.ROOT, "%s redis: %.2f s CPU over %.1f s (%.0f %% of a core),"
         + " %s us per published event (%d events)", name, cpu / 1e9, wallSeconds,
         100 * cpu / 1e9 / wallSeconds, perEvent(cpu, events), events));
-    if (redis.nodes().size() > 1) {
+    if (redis.nodes().size() == 1) {
+      notes.add(String.format(Locale.ROOT, "%s redis: commands %s", name, commands.get(0)));
+    } else {
       for (int n = 0; n < cpuAtEnd.length; n++) {
         long nodeEvents = 0;
         List<String> served = new ArrayList<>();
@@ -265,8 +277,9 @@ final class Cluster {
         }
         long nodeCpu = cpuAtEnd[n] - cpuAtStart[n];
         notes.add(String.format(Locale.ROOT, "%s redis-%d (port %d, topics %s): %.2f s CPU, %s us"
-            + " per event of its topics (%d events)", name, n, redis.nodes().get(n).port,
-            String.join(",", served), nodeCpu / 1e9, perEvent(nodeCpu, nodeEvents), nodeEvents));
+            + " per event of its topics (%d events); commands %s", name, n,
+            redis.nodes().get(n).port, String.join(",", served), nodeCpu / 1e9,
+            perEvent(nodeCpu, nodeEvents), nodeEvents, commands.get(n)));
       }
     }
     return notes;

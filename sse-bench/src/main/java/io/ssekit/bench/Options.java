@@ -80,6 +80,7 @@ final class Options {
   private boolean explicitSsekitJar;
   /** {@code --redis off} was given. */
   private boolean redisOff;
+  private boolean instancesGiven;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -98,7 +99,10 @@ final class Options {
           case "--warmup" -> o.warmup = number(arg, value, 0);
           case "--timeline" -> o.timeline = onOff(arg, value);
           case "--redis" -> o.redis(value);
-          case "--instances" -> o.instances = instances(value);
+          case "--instances" -> {
+            o.instances = instances(value);
+            o.instancesGiven = true;
+          }
           case "--probe-rate" -> o.probeRate = number(arg, value, 1);
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -160,7 +164,7 @@ final class Options {
       default -> throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
     streams(o.connections);
-    if (!o.scenario.equals("cluster") && (o.redisCluster || o.instances != 2)) {
+    if (!o.scenario.equals("cluster") && (o.redisCluster || o.instancesGiven)) {
       throw new IllegalArgumentException((o.redisCluster ? "--redis cluster" : "--instances")
           + " is for the cluster scenario");
     }

@@ -126,6 +126,15 @@ final class RedisNodes implements AutoCloseable {
     return cpu;
   }
 
+  /** The calls of each command on each node so far ({@code INFO commandstats}). */
+  List<Map<String, Long>> commandCalls() throws IOException {
+    List<Map<String, Long>> calls = new ArrayList<>();
+    for (ServerProcess node : nodes) {
+      calls.add(Storm.commandCalls(node.port));
+    }
+    return calls;
+  }
+
   /**
    * {@code count} topic names {@code bench-I}: the first on the first node, the next on the
    * second, and so on round the nodes, each the lowest-numbered name that node serves.

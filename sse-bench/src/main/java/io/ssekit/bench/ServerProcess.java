@@ -68,8 +68,11 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, port, process);
       } catch (IOException notYet) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
+          String why = process.isAlive() ? "it did not listen within 30 s"
+              : "it exited with " + process.exitValue();
           process.destroyForcibly();
-          throw new IOException(name + " did not start on port " + port + "; see " + log);
+          throw new IOException(name + " did not start on port " + port + " (" + why + "); see "
+              + log);
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }

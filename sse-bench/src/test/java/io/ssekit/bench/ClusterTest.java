@@ -51,6 +51,8 @@ class ClusterTest {
   void theClusterOptionsBelongToTheClusterScenarioWhichNeedsRedis() {
     assertEquals("--instances is for the cluster scenario",
         message("fanout", "2000", "50", "10", "--instances", "3"));
+    assertEquals("--instances is for the cluster scenario",
+        message("burst", "1000", "--instances", "2"), "even the default, when given");
     assertEquals("--redis cluster is for the cluster scenario",
         message("storm", "2000", "50", "--redis", "cluster"));
     assertEquals("cluster keeps history and fanout in Redis: --redis on (one redis-server, the"
