@@ -139,7 +139,7 @@ final class Cluster {
         loaders.get(i).snapshotCrossing();
       }
       long[] redisCpuAtStart = redis.cpuNanos();
-      List<Map<String, Long>> commandsAtStart = redis.commandCalls();
+      List<String> statsAtStart = redis.commandStats();
       long startNanos = System.nanoTime();
       publisher.fixedRate(rate, Duration.ofSeconds(options.seconds));
       long[] published = publishedByTopic(publisher, targets, topics, acceptedAtStart);
@@ -157,7 +157,7 @@ final class Cluster {
         shortOfStreams |= loader.open() < share(options.connections, k, i);
       }
       long[] redisCpu = redis.cpuNanos();
-      List<Map<String, Long>> commands = redis.commandCalls();
+      List<String> statsAtEnd = redis.commandStats();
       double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
       rows.add(fleetRow(ssekit.name() + "-fleet", options.describe(), rows,
           k > 1 ? crossing : null));
@@ -173,8 +173,9 @@ final class Cluster {
             + " deliveries (of %d) by an instance other than the one the event was published on",
             ssekit.name(), crossing.getTotalCount(), rows.get(rows.size() - 1).delivered()));
       }
-      for (int n = 0; n < commands.size(); n++) {
-        commands.set(n, StormReport.difference(commandsAtStart.get(n), commands.get(n)));
+      List<String> commands = new ArrayList<>();
+      for (int n = 0; n < statsAtEnd.size(); n++) {
+        commands.add(commands(statsAtStart.get(n), statsAtEnd.get(n)));
       }
       notes.addAll(redisNotes(ssekit.name(), redis, topics, published, redisCpuAtStart, redisCpu,
           commands, wallSeconds));
@@ -249,7 +250,7 @@ final class Cluster {
    * runs too).
    */
   private static List<String> redisNotes(String name, RedisNodes redis, List<String> topics,
-      long[] published, long[] cpuAtStart, long[] cpuAtEnd, List<Map<String, Long>> commands,
+      long[] published, long[] cpuAtStart, long[] cpuAtEnd, List<String> commands,
       double wallSeconds) {
     long events = 0;
     for (long count : published) {
@@ -283,6 +284,23 @@ final class Cluster {
       }
     }
     return notes;
+  }
+
+  /**
+   * The commands made between two {@code INFO commandstats} answers, with the calls of each, and
+   * the time inside Redis of each call of the append script ({@code evalsha}).
+   */
+  static String commands(String before, String after) {
+    Map<String, Long> calls = StormReport.difference(StormReport.commandCalls(before),
+        StormReport.commandCalls(after));
+    long scripts = calls.getOrDefault("evalsha", 0L);
+    if (scripts == 0) {
+      return calls.toString();
+    }
+    long micros = RedisNodes.commandMicros(after).getOrDefault("evalsha", 0L)
+        - RedisNodes.commandMicros(before).getOrDefault("evalsha", 0L);
+    return String.format(Locale.ROOT, "%s, evalsha %.1f us each inside Redis", calls,
+        micros / (double) scripts);
   }
 
   private static String perEvent(long cpuNanos, long events) {

@@ -126,13 +126,33 @@ final class RedisNodes implements AutoCloseable {
     return cpu;
   }
 
-  /** The calls of each command on each node so far ({@code INFO commandstats}). */
-  List<Map<String, Long>> commandCalls() throws IOException {
-    List<Map<String, Long>> calls = new ArrayList<>();
+  /** Each node's {@code INFO commandstats} answer now. */
+  List<String> commandStats() throws IOException {
+    List<String> stats = new ArrayList<>();
     for (ServerProcess node : nodes) {
-      calls.add(Storm.commandCalls(node.port));
+      stats.add(Storm.commandStats(node.port));
     }
-    return calls;
+    return stats;
+  }
+
+  /**
+   * The microseconds spent in each command of an {@code INFO commandstats} answer: {@code
+   * cmdstat_evalsha:calls=5,usec=120,...} gives {@code evalsha=120}. A script's time includes
+   * the commands it runs, which are counted on their own too.
+   */
+  static Map<String, Long> commandMicros(String info) {
+    Map<String, Long> micros = new LinkedHashMap<>();
+    for (String line : info.split("\r?\n")) {
+      int colon = line.indexOf(':');
+      int at = line.indexOf(",usec=", colon);
+      if (!line.startsWith("cmdstat_") || colon < 0 || at < 0) {
+        continue;
+      }
+      int end = line.indexOf(',', at + 1);
+      micros.put(line.substring("cmdstat_".length(), colon), Long.parseLong(
+          line.substring(at + ",usec=".length(), end < 0 ? line.length() : end)));
+    }
+    return micros;
   }
 
   /**

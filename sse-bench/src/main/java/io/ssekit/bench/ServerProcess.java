@@ -69,13 +69,23 @@ final class ServerProcess implements AutoCloseable {
       } catch (IOException notYet) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
           String why = process.isAlive() ? "it did not listen within 30 s"
-              : "it exited with " + process.exitValue();
+              : "it exited with " + process.exitValue() + firstException(log);
           process.destroyForcibly();
           throw new IOException(name + " did not start on port " + port + " (" + why + "); see "
               + log);
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
+    }
+  }
+
+  /** {@code ": "} and the first line of {@code log} that names an exception; else nothing. */
+  private static String firstException(Path log) {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(line -> line.contains("Exception")).findFirst().map(line -> ": " + line)
+          .orElse("");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "";
     }
   }
 

@@ -179,6 +179,24 @@ class ClusterTest {
         null).percentileMillis(99), 0.01, "one instance: its own");
   }
 
+  @Test
+  void redisSaysWhichCommandsThePhaseMadeAndHowLongItsAppendScriptTook() {
+    String before = "# Commandstats\r\n"
+        + "cmdstat_evalsha:calls=10,usec=500,usec_per_call=50.00,rejected_calls=0,failed_calls=0\r\n"
+        + "cmdstat_xadd:calls=10,usec=100,usec_per_call=10.00,rejected_calls=0,failed_calls=0\r\n";
+    String after = "# Commandstats\r\n"
+        + "cmdstat_evalsha:calls=110,usec=4500,usec_per_call=40.91,rejected_calls=0,failed_calls=0\r\n"
+        + "cmdstat_info:calls=1,usec=20,usec_per_call=20.00,rejected_calls=0,failed_calls=0\r\n"
+        + "cmdstat_xadd:calls=110,usec=1100,usec_per_call=10.00,rejected_calls=0,failed_calls=0\r\n";
+
+    assertEquals(Map.of("evalsha", 4500L, "info", 20L, "xadd", 1100L),
+        RedisNodes.commandMicros(after));
+    assertEquals("{evalsha=100, info=1, xadd=100}, evalsha 40.0 us each inside Redis",
+        Cluster.commands(before, after));
+    assertEquals("{info=1}", Cluster.commands(after, after.replace("info:calls=1",
+        "info:calls=2")), "no script: the calls only");
+  }
+
   private static String message(String... args) {
     return assertThrows(IllegalArgumentException.class, () -> Options.parse(args)).getMessage();
   }
