@@ -96,7 +96,8 @@ final class Cluster {
       for (int i = 0; i < k; i++) {
         String name = ssekit.name() + "-" + (char) ('a' + i);
         Path log = options.out.resolve(name + ".log");
-        ServerProcess process = ServerProcess.startOnFreePort(ServerProcess::freePort, port -> {
+        ServerProcess process = ServerProcess.startOnFreePort(() -> ServerProcess.freePort(
+            10_000, 32_000, null), port -> {
           System.out.printf("%s: starting on port %d (log %s)%n", name, port, log);
           return ServerProcess.start(name, port, "0", ssekit.mainArgs(), env, log);
         });

@@ -1,6 +1,7 @@
 package io.ssekit.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +43,8 @@ final class RedisNodes implements AutoCloseable {
   /** One {@code redis-server} on a free port, its log {@code <prefix>redis.log} in {@code dir}. */
   static RedisNodes single(Path redisServer, Path dir, String prefix) throws IOException {
     Path log = dir.resolve(prefix + "redis.log");
-    ServerProcess node = ServerProcess.startOnFreePort(ServerProcess::freePort, port -> {
+    ServerProcess node = ServerProcess.startOnFreePort(() -> ServerProcess.freePort(10_000,
+        32_000, InetAddress.getLoopbackAddress()), port -> {
       System.out.printf("redis: starting on port %d (log %s)%n", port, log);
       return ServerProcess.launch("redis", port, "0", command(redisServer, port), Map.of(), log);
     });
@@ -252,14 +254,15 @@ final class RedisNodes implements AutoCloseable {
     return output;
   }
 
-  /** A free loopback port whose bus port (plus 10,000) is free too. */
+  /**
+   * A free loopback port whose bus port (plus 10,000) is free too, both below the ephemeral
+   * range.
+   */
   private static int freePortWithBusPort() throws IOException {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
     for (int attempt = 0; attempt < 100; attempt++) {
-      int port = ServerProcess.freePort();
-      if (port + BUS_PORT_OFFSET > 65_535) {
-        continue;
-      }
-      try (ServerSocket bus = new ServerSocket(port + BUS_PORT_OFFSET)) {
+      int port = ServerProcess.freePort(10_000, 22_000, loopback);
+      try (ServerSocket bus = new ServerSocket(port + BUS_PORT_OFFSET, 1, loopback)) {
         return port;
       } catch (IOException taken) {
         // Try another.

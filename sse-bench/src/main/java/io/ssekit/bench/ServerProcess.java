@@ -163,6 +163,24 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A port between {@code from} (inclusive) and {@code to} (exclusive), picked at random, on
+   * which {@code address} (null: every address) can listen now. Below the kernel's ephemeral
+   * range (32768 and up on Linux) no outgoing connection takes it meanwhile, as happens to a
+   * free port from that range on a machine holding many connections.
+   */
+  static int freePort(int from, int to, java.net.InetAddress address) throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(from, to);
+      try (ServerSocket socket = new ServerSocket(port, 1, address)) {
+        return port;
+      } catch (IOException taken) {
+        // Try another.
+      }
+    }
+    throw new IOException("no free port from " + from + " to " + to);
+  }
+
   /** A port free on loopback now. */
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -197,6 +197,18 @@ class ClusterTest {
         "info:calls=2")), "no script: the calls only");
   }
 
+  @Test
+  void aFreePortComesFromTheRangeAskedAndATakenRangeSaysSo() throws IOException {
+    java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+    int port = ServerProcess.freePort(10_000, 32_000, loopback);
+    assertTrue(port >= 10_000 && port < 32_000, "below the ephemeral range: " + port);
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(port, 1, loopback)) {
+      assertEquals("no free port from " + port + " to " + (port + 1),
+          assertThrows(IOException.class,
+              () -> ServerProcess.freePort(port, port + 1, loopback)).getMessage());
+    }
+  }
+
   private static String message(String... args) {
     return assertThrows(IllegalArgumentException.class, () -> Options.parse(args)).getMessage();
   }
