@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
  * java -jar sse-bench.jar fanout N RATE SECONDS            latency percentiles and loss
  * java -jar sse-bench.jar burst N [SECONDS] [PUBLISHERS]   saturation: server CPU per delivery
  * java -jar sse-bench.jar sweep RATE SECONDS N1,N2,...     fanout at each N, plotted as SVG
- * java -jar sse-bench.jar cluster N RATE SECONDS           two instances and Redis: across instances
+ * java -jar sse-bench.jar cluster N RATE SECONDS           K instances and Redis: scale-out
  * java -jar sse-bench.jar storm N EVENTS                   a reconnect storm: time to catch up, loss
  * java -jar sse-bench.jar topics N RATE SECONDS            per-user topics: latency, loss, heap
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
@@ -50,6 +50,7 @@ public final class Bench {
     try {
       options = Options.parse(args);
       options.servers(); // every jar is there
+      options.redisPrograms(System.getenv("PATH")); // and every Redis program
     } catch (IllegalArgumentException e) {
       System.err.println("sse-bench: " + e.getMessage());
       System.err.println(Options.USAGE);
@@ -60,7 +61,7 @@ public final class Bench {
     Files.createDirectories(options.out);
     boolean broken = switch (options.scenario) {
       case "sweep" -> sweep(options);
-      case "cluster" -> report(Cluster.run(options), options.connections / 2, true);
+      case "cluster" -> Cluster.run(options);
       case "storm" -> Storm.run(options);
       case "topics" -> Topics.run(options);
       default -> {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
@@ -24,6 +25,10 @@ import org.HdrHistogram.Histogram;
  * writes one per event: its cost per delivery then tracks the server's. Source addresses are
  * spread over {@code 127.0.N.2} and up, {@value #PER_SOURCE}
  * streams each, so that ephemeral ports never run short.
+ *
+ * <p>Given several paths, it opens streams of each in turn. Given a home (the number of the
+ * instance it connects to), it also records apart the latencies of the events that were published
+ * on another instance, as {@link Publisher#origin} tells from their time.
  *
  * <p>Thread-safety: {@link #start} and {@link #close} from the caller; the counters are read from
  * any thread; {@link #snapshot} swaps the latency histogram under a lock.
@@ -48,12 +53,17 @@ final class LoadGenerator implements AutoCloseable {
   private final IntFunction<String> pathOfStream;
   /** {@code null}: the generator records latencies itself, without reading event names. */
   private final Receiver receiver;
+  /** The instance's number for {@link Publisher#origin}; negative: none. */
+  private final int home;
+  /** Open streams by path: stream {@code i} counts under {@code i % openByPath.length()}. */
+  private final AtomicIntegerArray openByPath;
   private final Selector selector;
   private final Thread thread;
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
   private final List<Stream> streams = new ArrayList<>();
   private final Object histogramLock = new Object();
   private Histogram latencies = newHistogram();
+  private Histogram crossing = newHistogram();
 
   private volatile boolean running = true;
   private volatile int wanted;
@@ -73,7 +83,18 @@ final class LoadGenerator implements AutoCloseable {
    */
   LoadGenerator(InetSocketAddress server, String pathAndQuery, int sourceNet)
       throws IOException {
-    this(server, stream -> pathAndQuery, sourceNet, null);
+    this(server, stream -> pathAndQuery, sourceNet, null, -1, 1);
+  }
+
+  /**
+   * A generator for streams of each of {@code pathsAndQueries} in turn on {@code server}, from
+   * source addresses {@code 127.0.<sourceNet>.2} and up; {@code home}: the number of the instance
+   * that {@code server} is (see {@link #snapshotCrossing}), or negative.
+   */
+  LoadGenerator(InetSocketAddress server, List<String> pathsAndQueries, int sourceNet, int home)
+      throws IOException {
+    this(server, stream -> pathsAndQueries.get(stream % pathsAndQueries.size()), sourceNet, null,
+        home, pathsAndQueries.size());
   }
 
   /**
@@ -83,10 +104,17 @@ final class LoadGenerator implements AutoCloseable {
    */
   LoadGenerator(InetSocketAddress server, IntFunction<String> pathOfStream, int sourceNet,
       Receiver receiver) throws IOException {
+    this(server, pathOfStream, sourceNet, receiver, -1, 1);
+  }
+
+  private LoadGenerator(InetSocketAddress server, IntFunction<String> pathOfStream, int sourceNet,
+      Receiver receiver, int home, int paths) throws IOException {
     this.server = server;
     this.sourcePrefix = "127.0." + sourceNet + ".";
     this.pathOfStream = pathOfStream;
     this.receiver = receiver;
+    this.home = home;
+    this.openByPath = new AtomicIntegerArray(paths);
     this.selector = Selector.open();
     this.thread = new Thread(this::run, "sse-bench-loader");
     thread.setDaemon(true);
@@ -101,6 +129,11 @@ final class LoadGenerator implements AutoCloseable {
 
   int open() {
     return open;
+  }
+
+  /** The open streams of the {@code index}th path. */
+  int open(int index) {
+    return openByPath.get(index);
   }
 
   int failed() {
@@ -131,6 +164,18 @@ final class LoadGenerator implements AutoCloseable {
     synchronized (histogramLock) {
       Histogram taken = latencies;
       latencies = newHistogram();
+      return taken;
+    }
+  }
+
+  /**
+   * The latencies, recorded since the last call, of the events published on an instance other
+   * than this generator's home; empty without a home.
+   */
+  Histogram snapshotCrossing() {
+    synchronized (histogramLock) {
+      Histogram taken = crossing;
+      crossing = newHistogram();
       return taken;
     }
   }
@@ -262,6 +307,7 @@ final class LoadGenerator implements AutoCloseable {
       if (opened) {
         ended++;
         open--;
+        openByPath.decrementAndGet(index % openByPath.length());
         opened = false;
       }
       close(key);
@@ -281,6 +327,7 @@ final class LoadGenerator implements AutoCloseable {
       if (status == 200) {
         opened = true;
         open++;
+        openByPath.incrementAndGet(index % openByPath.length());
         lastOpenNanos = System.nanoTime();
       } else {
         failed++;
@@ -293,8 +340,12 @@ final class LoadGenerator implements AutoCloseable {
       lastEventNanos = nowNanos;
       if (number > 0) {
         long micros = (nowNanos - number) / 1000;
+        long value = Math.max(0, Math.min(micros, latencies.getHighestTrackableValue()));
         synchronized (histogramLock) {
-          latencies.recordValue(Math.max(0, Math.min(micros, latencies.getHighestTrackableValue())));
+          latencies.recordValue(value);
+          if (home >= 0 && Publisher.origin(number) != home) {
+            crossing.recordValue(value);
+          }
         }
       }
     }

@@ -15,8 +15,11 @@ final class Options {
         fanout N RATE SECONDS                N streams, RATE events/s for SECONDS: latency, loss
         burst N [SECONDS] [PUBLISHERS]       N streams, publishing flat out (10 s, 4 publishers): CPU per delivery
         sweep RATE SECONDS N1,N2,...         fanout at each N: sweep.csv and sweep.svg in --out
-        cluster N RATE SECONDS               two ssekit instances sharing a redis-server, N/2 streams
-                                             each, publishing to the first: latency and loss across
+        cluster N RATE SECONDS               --instances ssekit instances sharing Redis, the N streams
+                                             spread over them and over three topics, RATE events/s
+                                             on each topic, published to every instance in turn:
+                                             each instance's and the fleet's deliveries, latency,
+                                             loss and CPU per delivery, Redis's CPU per event
         storm N EVENTS                       N streams cut at once, EVENTS published meanwhile, all
                                              back within 1 s with Last-Event-ID: time until each has
                                              everything, loss, server CPU, a probe stream's latency;
@@ -39,6 +42,9 @@ final class Options {
                                              NAME-timeline.csv and NAME-timeline.svg in --out
         --redis on                           storm: history and fanout in a redis-server of its
                                              own, and the Redis commands the storm cost
+        --redis cluster                      cluster: a Redis Cluster of three masters (needs
+                                             redis-cli) instead of one redis-server (--redis on)
+        --instances K                        cluster: 1, 2 or 3 ssekit instances (default 2)
         --probe-rate N                       storm: probe events per second (default 20)
         --out DIR                            server logs (default target/bench)""";
 
@@ -59,6 +65,10 @@ final class Options {
   int events;
   /** {@code storm}: history and fanout in Redis. */
   boolean redis;
+  /** {@code cluster}: a Redis Cluster of three masters instead of one {@code redis-server}. */
+  boolean redisCluster;
+  /** {@code cluster}: the ssekit instances. */
+  int instances = 2;
   /** {@code storm}: the probe's events per second. */
   int probeRate = 20;
   List<Integer> sweep = List.of();
@@ -73,6 +83,9 @@ final class Options {
   Map<String, Map<String, String>> ssekitEnv = new LinkedHashMap<>();
   Path out = Path.of("target/bench");
   private boolean explicitSsekitJar;
+  /** {@code --redis off} was given. */
+  private boolean redisOff;
+  private boolean instancesGiven;
 
   static Options parse(String[] args) {
     Options o = new Options();
@@ -90,7 +103,11 @@ final class Options {
           case "--ssekit-env" -> o.ssekitEnv(value);
           case "--warmup" -> o.warmup = number(arg, value, 0);
           case "--timeline" -> o.timeline = onOff(arg, value);
-          case "--redis" -> o.redis = onOff(arg, value);
+          case "--redis" -> o.redis(value);
+          case "--instances" -> {
+            o.instances = instances(value);
+            o.instancesGiven = true;
+          }
           case "--probe-rate" -> o.probeRate = number(arg, value, 1);
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -135,9 +152,14 @@ final class Options {
       }
       case "cluster" -> {
         require(rest, 3, 3);
-        o.connections = number("N", rest.get(0), 2);
+        o.connections = number("N", rest.get(0), o.instances);
         o.rate = number("RATE", rest.get(1), 1);
         o.seconds = number("SECONDS", rest.get(2), 1);
+        if (o.redisOff) {
+          throw new IllegalArgumentException("cluster keeps history and fanout in Redis: --redis"
+              + " on (one redis-server, the default) or --redis cluster (three masters)");
+        }
+        o.redis = true;
       }
       case "topics" -> {
         require(rest, 3, 3);
@@ -153,6 +175,10 @@ final class Options {
       default -> throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
     streams(o.connections);
+    if (!o.scenario.equals("cluster") && (o.redisCluster || o.instancesGiven)) {
+      throw new IllegalArgumentException((o.redisCluster ? "--redis cluster" : "--instances")
+          + " is for the cluster scenario");
+    }
     if (o.serverNames == null) {
       List<String> all = new ArrayList<>(o.ssekitJars.keySet());
       all.add(JETTY);
@@ -204,6 +230,57 @@ final class Options {
     }
     explicitSsekitJar |= name.equals(SSEKIT);
     ssekitJars.put(name, Path.of(path));
+  }
+
+  /** {@code --redis on}, {@code off} or {@code cluster}. */
+  private void redis(String value) {
+    redisCluster = value.equals("cluster");
+    if (!redisCluster && !value.equals("on") && !value.equals("off")) {
+      throw new IllegalArgumentException("--redis takes on, off or cluster, was '" + value + "'");
+    }
+    redisOff = value.equals("off");
+    redis = !redisOff;
+  }
+
+  private static int instances(String value) {
+    return switch (value) {
+      case "1", "2", "3" -> Integer.parseInt(value);
+      default -> throw new IllegalArgumentException("--instances takes 1, 2 or 3 (they share"
+          + " core 0 with Redis), was '" + value + "'");
+    };
+  }
+
+  /**
+   * The Redis programs this run starts, looked up on {@code path} (a {@code PATH} value):
+   * {@code redis-server} for {@code cluster} and for {@code storm --redis on}, and {@code
+   * redis-cli} too for {@code --redis cluster}; empty when it starts none.
+   *
+   * @throws IllegalArgumentException naming the program that is missing and its package
+   */
+  List<Path> redisPrograms(String path) {
+    if (!redis || !scenario.equals("cluster") && !scenario.equals("storm")) {
+      return List.of();
+    }
+    String run = scenario + (redisCluster ? " --redis cluster"
+        : scenario.equals("storm") ? " --redis on" : "");
+    List<Path> programs = new ArrayList<>();
+    programs.add(program("redis-server", "redis-server", path, run));
+    if (redisCluster) {
+      programs.add(program("redis-cli", "redis-tools", path, run));
+    }
+    return List.copyOf(programs);
+  }
+
+  /** The executable {@code name} in a directory of {@code path}, which {@code run} needs. */
+  static Path program(String name, String debianPackage, String path, String run) {
+    for (String dir : (path == null ? "" : path).split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (candidate.toFile().isFile() && candidate.toFile().canExecute()) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException(run + " needs " + name
+        + " on the PATH (Debian: apt-get install " + debianPackage + ")");
   }
 
   /** {@code NAME=VAR=VALUE}: {@code VAR} is {@code VALUE} in the environment of build NAME. */

@@ -9,17 +9,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Publishes {@code {"t":<nanoTime>}} with {@code POST /send} (or with {@code POST /publish} to a
  * topic of its own) over keep-alive HTTP/1.1 connections: at a fixed rate, or as fast as {@code
  * connections} senders can, one request in flight each. Counts what the server accepted.
+ *
+ * <p>Given several {@linkplain Target targets} (instances and topics), it publishes to each in
+ * turn, and each event's time carries its target's {@linkplain #origin origin} in its lowest
+ * {@value #ORIGIN_BITS} bits, so that a receiver can tell on which instance it was published.
  */
 final class Publisher {
-  private final URI send;
-  /** The topic of {@code POST /publish}; {@code null}: {@code POST /send}. */
-  private final String topic;
+  /** The low bits of an event's time that say where it was published. */
+  static final int ORIGIN_BITS = 2;
+  private static final long ORIGIN_MASK = (1L << ORIGIN_BITS) - 1;
+
+  /**
+   * Where a publish goes: {@code POST /send}, or {@code POST /publish} to {@code topic} when that
+   * is not null; {@code origin} (the instance's number, below 2^{@value #ORIGIN_BITS}) is stamped
+   * into the event's time, or nothing when negative.
+   */
+  record Target(URI uri, String topic, int origin) {
+    Target {
+      if (origin > ORIGIN_MASK) {
+        throw new IllegalArgumentException("origin " + origin + " does not fit " + ORIGIN_BITS
+            + " bits");
+      }
+    }
+  }
+
+  private final List<Target> targets;
+  private final AtomicLong next = new AtomicLong();
+  private final AtomicLongArray acceptedBy;
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
 
@@ -29,12 +52,32 @@ final class Publisher {
 
   /** Publishes to {@code topic} with the sample app's {@code POST /publish} at {@code publish}. */
   Publisher(URI publish, String topic) {
-    this.send = publish;
-    this.topic = topic;
+    this(List.of(new Target(publish, topic, -1)));
+  }
+
+  /** Publishes to each of {@code targets} in turn. */
+  Publisher(List<Target> targets) {
+    this.targets = List.copyOf(targets);
+    this.acceptedBy = new AtomicLongArray(targets.size());
   }
 
   long accepted() {
     return accepted.get();
+  }
+
+  /** What the server of {@code targets.get(index)} accepted. */
+  long accepted(int index) {
+    return acceptedBy.get(index);
+  }
+
+  /** {@code nanos} with its lowest bits replaced by {@code origin}. */
+  static long stamp(long nanos, int origin) {
+    return nanos & ~ORIGIN_MASK | origin;
+  }
+
+  /** Where the event of time {@code stamped} was published, as {@link #stamp} put it. */
+  static int origin(long stamped) {
+    return (int) (stamped & ORIGIN_MASK);
   }
 
   long refused() {
@@ -53,8 +96,9 @@ final class Publisher {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      inFlight.add(http.sendAsync(request(), HttpResponse.BodyHandlers.discarding())
-          .whenComplete((response, failure) -> count(response, failure)));
+      int target = nextTarget();
+      inFlight.add(http.sendAsync(request(target), HttpResponse.BodyHandlers.discarding())
+          .whenComplete((response, failure) -> count(target, response, failure)));
       inFlight.removeIf(java.util.concurrent.CompletableFuture::isDone);
     }
     for (java.util.concurrent.CompletableFuture<?> pending : inFlight) {
@@ -74,10 +118,12 @@ final class Publisher {
       HttpClient http = client();
       Thread sender = new Thread(() -> {
         while (System.nanoTime() < end) {
+          int target = nextTarget();
           try {
-            count(http.send(request(), HttpResponse.BodyHandlers.discarding()), null);
+            count(target, http.send(request(target), HttpResponse.BodyHandlers.discarding()),
+                null);
           } catch (Exception e) {
-            count(null, e);
+            count(target, null, e);
           }
         }
       }, "sse-bench-publisher-" + i);
@@ -90,16 +136,23 @@ final class Publisher {
     }
   }
 
-  private HttpRequest request() {
-    return HttpRequest.newBuilder(send).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(topic == null
-            ? "{\"t\":" + System.nanoTime() + "}"
-            : "{\"topic\":\"" + topic + "\",\"data\":{\"t\":" + System.nanoTime() + "}}"))
+  private int nextTarget() {
+    return (int) (next.getAndIncrement() % targets.size());
+  }
+
+  private HttpRequest request(int index) {
+    Target target = targets.get(index);
+    long t = target.origin() < 0 ? System.nanoTime() : stamp(System.nanoTime(), target.origin());
+    return HttpRequest.newBuilder(target.uri()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(target.topic() == null
+            ? "{\"t\":" + t + "}"
+            : "{\"topic\":\"" + target.topic() + "\",\"data\":{\"t\":" + t + "}}"))
         .build();
   }
 
-  private void count(HttpResponse<?> response, Throwable failure) {
+  private void count(int target, HttpResponse<?> response, Throwable failure) {
     if (failure == null && response.statusCode() == 200) {
+      acceptedBy.incrementAndGet(target);
       accepted.incrementAndGet();
     } else {
       refused.incrementAndGet();

@@ -68,11 +68,24 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(name, port, process);
       } catch (IOException notYet) {
         if (!process.isAlive() || System.nanoTime() > deadline) {
+          String why = process.isAlive() ? "it did not listen within 30 s"
+              : "it exited with " + process.exitValue() + firstException(log);
           process.destroyForcibly();
-          throw new IOException(name + " did not start on port " + port + "; see " + log);
+          throw new IOException(name + " did not start on port " + port + " (" + why + "); see "
+              + log);
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
+    }
+  }
+
+  /** {@code ": "} and the first line of {@code log} that names an exception; else nothing. */
+  private static String firstException(Path log) {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(line -> line.contains("Exception")).findFirst().map(line -> ": " + line)
+          .orElse("");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "";
     }
   }
 
@@ -122,6 +135,54 @@ final class ServerProcess implements AutoCloseable {
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
+  }
+
+  /** Where a server is started: a port, or an {@link IOException} when none is free. */
+  @FunctionalInterface
+  interface Ports {
+    int next() throws IOException;
+  }
+
+  /** Starts a server on {@code port}. */
+  @FunctionalInterface
+  interface Start {
+    ServerProcess on(int port) throws IOException;
+  }
+
+  /**
+   * {@code start} on a port from {@code ports}, and on the next one when it fails, three tries
+   * in all: a port free when asked may be taken before the server binds it, for instance as the
+   * local port of a connection that another process opens meanwhile.
+   */
+  static ServerProcess startOnFreePort(Ports ports, Start start) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start.on(ports.next());
+      } catch (IOException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        System.out.printf("%s; trying another port%n", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * A port between {@code from} (inclusive) and {@code to} (exclusive), picked at random, on
+   * which {@code address} (null: every address) can listen now. Below the kernel's ephemeral
+   * range (32768 and up on Linux) no outgoing connection takes it meanwhile, as happens to a
+   * free port from that range on a machine holding many connections.
+   */
+  static int freePort(int from, int to, java.net.InetAddress address) throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(from, to);
+      try (ServerSocket socket = new ServerSocket(port, 1, address)) {
+        return port;
+      } catch (IOException taken) {
+        // Try another.
+      }
+    }
+    throw new IOException("no free port from " + from + " to " + to);
   }
 
   /** A port free on loopback now. */

@@ -214,6 +214,11 @@ final class Storm {
 
   /** {@code INFO commandstats} of the Redis on {@code port}, as calls per command. */
   static Map<String, Long> commandCalls(int port) throws IOException {
+    return StormReport.commandCalls(commandStats(port));
+  }
+
+  /** The {@code INFO commandstats} answer of the Redis on {@code port}. */
+  static String commandStats(int port) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
@@ -232,7 +237,7 @@ final class Storm {
         throw new IOException("INFO answered " + header.toString().trim());
       }
       int length = Integer.parseInt(header.substring(1).trim());
-      return StormReport.commandCalls(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+      return new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
   }
 }

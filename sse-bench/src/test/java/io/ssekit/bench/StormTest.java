@@ -33,7 +33,7 @@ class StormTest {
     assertEquals("EVENTS must be a whole number of at least 1, was '0'",
         assertThrows(IllegalArgumentException.class,
             () -> Options.parse(new String[] {"storm", "10", "0"})).getMessage());
-    assertEquals("--redis takes on or off, was 'yes'", assertThrows(IllegalArgumentException.class,
+    assertEquals("--redis takes on, off or cluster, was 'yes'", assertThrows(IllegalArgumentException.class,
         () -> Options.parse(new String[] {"storm", "10", "5", "--redis", "yes"})).getMessage());
     assertEquals("N is at most 19000 (20000 open files per process)",
         assertThrows(IllegalArgumentException.class,
