@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -41,6 +43,10 @@ final class Storm {
   private static final long LIMIT_NANOS = TimeUnit.MINUTES.toNanos(10);
   /** The probe's publishes go over this many keep-alive connections. */
   static final int PROBE_CONNECTIONS = 4;
+  /** How long the scenario waits for the server to let cut streams go. */
+  private static final int GONE_SECONDS = 60;
+  /** The stream count in the sample app's {@code GET /health}. */
+  private static final Pattern CONNECTIONS = Pattern.compile("\"connections\"\\s*:\\s*(\\d+)");
   /** The streams of a warm-up storm, at most. */
   static final int WARMUP_STREAMS = 2000;
   /** The topic of the warm-up storms. */
@@ -104,6 +110,7 @@ final class Storm {
 
       clients.cut();
       publishStormEvents(publish, StormClient.STORM_TOPIC, options.events);
+      awaitStreamsGone(publish, 1); // the probe stays
       Map<String, Long> redisBefore = options.redis ? commandCalls(redisPort) : Map.of();
       long cpuBefore = process.cpuNanos();
       ProbePublisher probe = new ProbePublisher(publish, StormClient.PROBE_TOPIC,
@@ -143,7 +150,8 @@ final class Storm {
    * Smaller storms of their own topic before the measured one, for {@code --warmup} seconds (at
    * least one when that is not 0), so that the measured storm meets an instance that has served
    * reconnects before, as a long-running one has: its resume path compiled. Their streams are
-   * gone before the measured ones connect, so both fit the same limit of open files.
+   * cut, and the server has let them go, before the measured ones connect, so that both fit the
+   * same limit of open files.
    */
   private static void warmUp(InetSocketAddress server, URI publish, Options options)
       throws Exception {
@@ -170,7 +178,35 @@ final class Storm {
         System.out.printf("  warm-up storm %d: %d streams, %d complete in %.1f s%n", round, n,
             warm.complete(), (System.nanoTime() - start) / 1e9);
       } while (System.nanoTime() < end);
+      warm.cut();
+      // The server learns of a cut stream when it writes to it next.
+      publishStormEvents(publish, WARMUP_TOPIC, 1);
+      awaitStreamsGone(publish, 1); // the warm-up's own probe stream, closed with the client
     }
+  }
+
+  /**
+   * Waits up to {@value #GONE_SECONDS} s until the server at {@code publish} holds at most {@code
+   * streams} streams (its {@code GET /health} counts them): a cut stream holds a file on the
+   * server until a write to it fails, and a storm that came back before the cut ones were let go
+   * would need twice the files.
+   */
+  private static void awaitStreamsGone(URI publish, int streams) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    HttpRequest health = HttpRequest.newBuilder(publish.resolve("/health")).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GONE_SECONDS);
+    long held = Long.MAX_VALUE;
+    while (System.nanoTime() < deadline) {
+      String body = http.send(health, HttpResponse.BodyHandlers.ofString()).body();
+      Matcher connections = CONNECTIONS.matcher(body);
+      held = connections.find() ? Long.parseLong(connections.group(1)) : Long.MAX_VALUE;
+      if (held <= streams) {
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    System.out.printf("  the server still holds %d streams after %d s%n", held, GONE_SECONDS);
   }
 
   /** Waits until every stream is complete, or the run stalls, or its time is over. */
