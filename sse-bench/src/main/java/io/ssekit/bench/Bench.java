@@ -27,9 +27,12 @@ import org.HdrHistogram.Histogram;
  * java -jar sse-bench.jar sweep RATE SECONDS N1,N2,...     fanout at each N, plotted as SVG
  * java -jar sse-bench.jar cluster N RATE SECONDS           two instances and Redis: across instances
  * java -jar sse-bench.jar storm N EVENTS                   a reconnect storm: time to catch up, loss
+ * java -jar sse-bench.jar floor N RATE SECONDS             the write floor: CPU per write and event
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
  *            --ssekit-jar NAME=PATH (another build, measured as server NAME)
  *            --warmup SECONDS (3)     --out DIR (target/bench)
+ *            --floor on (fanout: the floor too, and each server's CPU as a multiple of it)
+ *            --batch 1,4,16 (floor: events per write)
  * </pre>
  */
 public final class Bench {
@@ -61,12 +64,14 @@ public final class Bench {
       case "sweep" -> sweep(options);
       case "cluster" -> report(Cluster.run(options), options.connections / 2, true);
       case "storm" -> Storm.run(options);
+      case "floor" -> Floor.run(options);
       default -> {
         List<Result> results = new ArrayList<>();
         for (Server server : options.servers()) {
           results.addAll(run(options, server));
         }
-        yield report(results, options.connections, options.scenario.equals("fanout"));
+        boolean failed = report(results, options.connections, options.scenario.equals("fanout"));
+        yield options.floor ? Floor.versus(options, results) || failed : failed;
       }
     };
     System.exit(broken ? 1 : 0);

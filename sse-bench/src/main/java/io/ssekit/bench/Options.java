@@ -21,6 +21,8 @@ final class Options {
                                              back within 1 s with Last-Event-ID: time until each has
                                              everything, loss, server CPU, a probe stream's latency;
                                              storm.json and storm.md in --out (ssekit only)
+        floor N RATE SECONDS                 the write floor: one JVM thread writes 110-byte events
+                                             to N streams, RATE/s each: CPU per write and per event
       options:
         --servers ssekit,jetty               servers to measure, in this order (default every
                                              ssekit build, then jetty)
@@ -35,6 +37,9 @@ final class Options {
         --redis on                           storm: history and fanout in a redis-server of its
                                              own, and the Redis commands the storm cost
         --probe-rate N                       storm: probe events per second (default 20)
+        --floor on                           fanout: measure the floor too, and print each
+                                             server's CPU per delivery as a multiple of it
+        --batch 1,4,16                       floor: events per write, one phase each (default 1,4,16)
         --out DIR                            server logs (default target/bench)""";
 
   /** The server name of the sample app that {@code --ssekit-jar PATH} names. */
@@ -57,6 +62,10 @@ final class Options {
   /** {@code storm}: the probe's events per second. */
   int probeRate = 20;
   List<Integer> sweep = List.of();
+  /** {@code fanout}: measure the write floor too, and each server's CPU as a multiple of it. */
+  boolean floor;
+  /** {@code floor}: the events per write of each measured phase. */
+  List<Integer> batches = List.of(1, 4, 16);
   int warmup = 3;
   /** Whether to scrape each ssekit server's {@code /metrics} once a second ({@link Timeline}). */
   boolean timeline;
@@ -87,6 +96,8 @@ final class Options {
           case "--timeline" -> o.timeline = onOff(arg, value);
           case "--redis" -> o.redis = onOff(arg, value);
           case "--probe-rate" -> o.probeRate = number(arg, value, 1);
+          case "--floor" -> o.floor = onOff(arg, value);
+          case "--batch" -> o.batches = Floor.batches(value);
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
         }
@@ -128,6 +139,12 @@ final class Options {
         o.sweep = List.copyOf(counts);
         o.connections = counts.get(0);
       }
+      case "floor" -> {
+        require(rest, 3, 3);
+        o.connections = number("N", rest.get(0), 1);
+        o.rate = number("RATE", rest.get(1), 1);
+        o.seconds = number("SECONDS", rest.get(2), 1);
+      }
       case "cluster" -> {
         require(rest, 3, 3);
         o.connections = number("N", rest.get(0), 2);
@@ -142,6 +159,9 @@ final class Options {
       default -> throw new IllegalArgumentException("unknown scenario " + o.scenario);
     }
     streams(o.connections);
+    if (o.floor && !o.scenario.equals("fanout")) {
+      throw new IllegalArgumentException("--floor is an option of fanout, not " + o.scenario);
+    }
     if (o.serverNames == null) {
       List<String> all = new ArrayList<>(o.ssekitJars.keySet());
       all.add(JETTY);
@@ -234,6 +254,7 @@ final class Options {
       case "fanout" -> "fanout " + connections + " " + rate + " " + seconds;
       case "cluster" -> "cluster " + connections + " " + rate + " " + seconds;
       case "storm" -> "storm " + connections + " " + events;
+      case "floor" -> "floor " + connections + " " + rate + " " + seconds;
       default -> "burst " + connections + " " + seconds + " " + publishers;
     };
   }
