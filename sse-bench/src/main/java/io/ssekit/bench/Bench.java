@@ -31,6 +31,7 @@ import org.HdrHistogram.Histogram;
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
  *            --ssekit-jar NAME=PATH (another build, measured as server NAME)
  *            --warmup SECONDS (3)     --out DIR (target/bench)
+ *            --jvm NAME=FLAGS (more JVM flags for server NAME)   --cds on (class-data archives)
  *            --floor on (fanout: the floor too, and each server's CPU as a multiple of it)
  *            --batch 1,4,16 (floor: events per write)
  * </pre>
@@ -60,6 +61,9 @@ public final class Bench {
     }
     pinSelf("1");
     Files.createDirectories(options.out);
+    if (options.cds) {
+      Cds.train(options);
+    }
     boolean broken = switch (options.scenario) {
       case "sweep" -> sweep(options);
       case "cluster" -> report(Cluster.run(options), options.connections / 2, true);

@@ -31,6 +31,11 @@ final class Options {
                                              two builds side by side (repeatable)
         --ssekit-env NAME=VAR=VALUE          an environment variable of the ssekit build NAME,
                                              e.g. off=SSE_METRICS=off (repeatable)
+        --jvm NAME=FLAGS                     JVM flags of the server NAME (an ssekit build or
+                                             jetty) after every server's, e.g.
+                                             "ssekit=-Xms64m -XX:-UseG1GC -XX:+UseSerialGC"
+        --cds on                             a training run of each server first writes its
+                                             class-data archive; the measured runs start with it
         --warmup SECONDS                     publishing before the measured phase (default 3)
         --timeline on                        scrape each ssekit server's /metrics once a second:
                                              NAME-timeline.csv and NAME-timeline.svg in --out
@@ -73,6 +78,12 @@ final class Options {
   List<String> serverNames;
   /** Each ssekit build by its server name, {@link #SSEKIT} first. */
   Map<String, Path> ssekitJars = new LinkedHashMap<>(Map.of(SSEKIT, DEFAULT_SSEKIT_JAR));
+  /** JVM flags of a server by its name, after {@link ServerProcess#JVM_FLAGS}. */
+  Map<String, List<String>> jvmFlags = new LinkedHashMap<>();
+  /** Whether each server starts with a class-data archive of its own ({@link Cds}). */
+  boolean cds;
+  /** The class-data archive of a server by its name, once {@link Cds#train} wrote it. */
+  Map<String, Path> cdsArchives = new LinkedHashMap<>();
   /** Environment variables of each ssekit build by its server name. */
   Map<String, Map<String, String>> ssekitEnv = new LinkedHashMap<>();
   Path out = Path.of("target/bench");
@@ -92,6 +103,8 @@ final class Options {
           case "--servers" -> o.serverNames = List.of(value.split(",", -1));
           case "--ssekit-jar" -> o.ssekitJar(value);
           case "--ssekit-env" -> o.ssekitEnv(value);
+          case "--jvm" -> o.jvm(value);
+          case "--cds" -> o.cds = onOff(arg, value);
           case "--warmup" -> o.warmup = number(arg, value, 0);
           case "--timeline" -> o.timeline = onOff(arg, value);
           case "--redis" -> o.redis = onOff(arg, value);
@@ -173,6 +186,12 @@ final class Options {
             + " is not one of " + String.join(", ", o.ssekitJars.keySet()));
       }
     }
+    for (String name : o.jvmFlags.keySet()) {
+      if (!name.equals(JETTY) && !o.ssekitJars.containsKey(name)) {
+        throw new IllegalArgumentException("--jvm names the server '" + name + "', which is not"
+            + " one of " + String.join(", ", o.ssekitJars.keySet()) + ", " + JETTY);
+      }
+    }
     for (String name : o.serverNames) {
       if (!name.equals(JETTY) && !o.ssekitJars.containsKey(name)) {
         throw new IllegalArgumentException("--servers takes " + JETTY + " and the ssekit builds "
@@ -224,14 +243,34 @@ final class Options {
     ssekitEnv.computeIfAbsent(parts[0], k -> new LinkedHashMap<>()).put(parts[1], parts[2]);
   }
 
-  /** The servers to measure, with the same JVM flags; ssekit's request log is off. */
+  /**
+   * {@code NAME=FLAGS}: the server NAME's JVM gets FLAGS (separated by spaces) after the flags
+   * every server gets, and so in place of theirs ({@code -Xms64m}; for another collector,
+   * {@code -XX:-UseG1GC -XX:+UseSerialGC}).
+   */
+  private void jvm(String value) {
+    int equals = value.indexOf('=');
+    String name = equals > 0 ? value.substring(0, equals) : "";
+    List<String> flags = equals > 0 ? List.of(value.substring(equals + 1).trim().split(" +"))
+        : List.of();
+    if (!NAME.matcher(name).matches() || flags.stream().anyMatch(f -> !f.startsWith("-"))) {
+      throw new IllegalArgumentException("--jvm takes NAME=FLAGS, each flag starting with '-',"
+          + " was '" + value + "'");
+    }
+    jvmFlags.put(name, flags);
+  }
+
+  /**
+   * The servers to measure, with the same JVM flags unless {@code --jvm} adds to a server's;
+   * ssekit's request log is off.
+   */
   List<Bench.Server> servers() {
     List<Bench.Server> servers = new ArrayList<>();
     for (String name : serverNames) {
       if (name.equals(JETTY)) {
         String classPath = System.getProperty("java.class.path");
-        servers.add(new Bench.Server(JETTY, List.of("-cp", classPath,
-            BaselineServer.class.getName()), Map.of()));
+        servers.add(new Bench.Server(JETTY, withFlags(JETTY, List.of("-cp", classPath,
+            BaselineServer.class.getName())), Map.of()));
         continue;
       }
       Path jar = ssekitJars.get(name);
@@ -241,11 +280,21 @@ final class Options {
                 + " or name it with --ssekit-jar"
             : jar + " is missing (--ssekit-jar of " + name + ")");
       }
-      servers.add(new Bench.Server(name, List.of(
-          "-Dorg.slf4j.simpleLogger.log.io.ssekit.sample.access=warn", "-jar", jar.toString()),
+      servers.add(new Bench.Server(name, withFlags(name, List.of(
+          "-Dorg.slf4j.simpleLogger.log.io.ssekit.sample.access=warn", "-jar", jar.toString())),
           Map.copyOf(ssekitEnv.getOrDefault(name, Map.of()))));
     }
     return servers;
+  }
+
+  private List<String> withFlags(String server, List<String> mainArgs) {
+    List<String> args = new ArrayList<>(jvmFlags.getOrDefault(server, List.of()));
+    Path archive = cdsArchives.get(server);
+    if (archive != null) {
+      args.add("-XX:SharedArchiveFile=" + archive);
+    }
+    args.addAll(mainArgs);
+    return List.copyOf(args);
   }
 
   String describe() {
@@ -271,6 +320,9 @@ final class Options {
     o.serverNames = serverNames;
     o.ssekitJars = ssekitJars;
     o.ssekitEnv = ssekitEnv;
+    o.jvmFlags = jvmFlags;
+    o.cds = cds;
+    o.cdsArchives = cdsArchives;
     o.out = out;
     return o;
   }
