@@ -145,8 +145,10 @@ final class ServerProcess implements AutoCloseable {
   /** The first port of the kernel's ephemeral range; Linux's default when it cannot be read. */
   private static int ephemeralStart() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+      // One line, "first last"; read as lines: procfs gives a size of 0.
+      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+      int first = Integer.parseInt(range.trim().split("\\s+")[0]);
+      return first > 2048 ? first : 32768;
     } catch (IOException | RuntimeException e) {
       return 32768;
     }
