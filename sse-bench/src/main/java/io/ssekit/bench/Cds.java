@@ -20,6 +20,8 @@ import java.util.List;
 final class Cds {
   /** Streams of a training run: enough for the connect path to be loaded and interpreted. */
   static final int TRAINING_STREAMS = 2000;
+  /** How long a training run may take to stop and write its archive. */
+  private static final int STOP_SECONDS = 120;
   /** The source network of a training run's streams, clear of the measured rounds'. */
   private static final int SOURCE_NET = 9;
 
@@ -45,6 +47,9 @@ final class Cds {
             Math.min(TRAINING_STREAMS, options.connections));
         new Publisher(URI.create("http://127.0.0.1:" + port + "/send"))
             .fixedRate(10, Duration.ofSeconds(2));
+        loader.close();
+        // Stopping writes the archive, which can take a while on a busy core.
+        process.stop(STOP_SECONDS);
       }
       if (!Files.isRegularFile(archive)) {
         throw new IOException(server.name() + " wrote no class-data archive; see " + log);

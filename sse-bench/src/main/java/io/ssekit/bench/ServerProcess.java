@@ -115,8 +115,13 @@ final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stop(10);
+  }
+
+  /** Asks the server to stop (SIGTERM) and kills it after {@code seconds} if it has not. */
+  void stop(int seconds) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
   }
