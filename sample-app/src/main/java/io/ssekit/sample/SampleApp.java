@@ -123,6 +123,11 @@ public final class SampleApp implements AutoCloseable {
     return bytes;
   }
 
+  /** The server's buffer pool: buckets of {@value #BUFFER_POOL_BUCKET_BYTES} bytes. */
+  static ArrayByteBufferPool bufferPool() {
+    return new ArrayByteBufferPool(0, BUFFER_POOL_BUCKET_BYTES, BUFFER_POOL_MAX_BYTES);
+  }
+
   /** Starts Jetty with the app's servlets; port 0 picks a free port. */
   public static SampleApp start(AppConfig config) throws Exception {
     AppMeters meters = AppMeters.of(config.metrics());
@@ -173,8 +178,7 @@ public final class SampleApp implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("sample-app");
     meters.bindJetty(threads);
-    Server server = new Server(threads, null, new ArrayByteBufferPool(0,
-        BUFFER_POOL_BUCKET_BYTES, BUFFER_POOL_MAX_BYTES));
+    Server server = new Server(threads, null, bufferPool());
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
