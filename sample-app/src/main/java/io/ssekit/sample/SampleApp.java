@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -51,6 +52,14 @@ public final class SampleApp implements AutoCloseable {
   static final int MAX_BODY_BYTES = SseHub.DEFAULT_MAX_EVENT_SIZE + 4096;
 
   private final Server server;
+  /**
+   * The buffer pool's bucket size. Every open stream holds its response buffer (1 KB, direct)
+   * for as long as it is open, and a pool hands out a bucket's size: with Jetty's default of 4 KB
+   * an idle stream holds 4 KB of native memory, with 1 KB buckets 1 KB.
+   */
+  static final int BUFFER_POOL_BUCKET_BYTES = 1024;
+  /** The largest buffer the pool keeps, as Jetty's default pool does. */
+  static final int BUFFER_POOL_MAX_BYTES = 64 * 1024;
   /** Connections the kernel queues for accepting. */
   static final int ACCEPT_QUEUE_SIZE = 4096;
 
@@ -116,6 +125,11 @@ public final class SampleApp implements AutoCloseable {
     return bytes;
   }
 
+  /** The server's buffer pool: buckets of {@value #BUFFER_POOL_BUCKET_BYTES} bytes. */
+  static ArrayByteBufferPool bufferPool() {
+    return new ArrayByteBufferPool(0, BUFFER_POOL_BUCKET_BYTES, BUFFER_POOL_MAX_BYTES);
+  }
+
   /** Starts Jetty with the app's servlets; port 0 picks a free port. */
   public static SampleApp start(AppConfig config) throws Exception {
     AppMeters meters = AppMeters.of(config.metrics());
@@ -166,7 +180,7 @@ public final class SampleApp implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("sample-app");
     meters.bindJetty(threads);
-    Server server = new Server(threads);
+    Server server = new Server(threads, null, bufferPool());
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),

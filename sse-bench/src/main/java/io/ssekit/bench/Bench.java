@@ -28,9 +28,13 @@ import org.HdrHistogram.Histogram;
  * java -jar sse-bench.jar cluster N RATE SECONDS           K instances and Redis: scale-out
  * java -jar sse-bench.jar storm N EVENTS                   a reconnect storm: time to catch up, loss
  * java -jar sse-bench.jar topics N RATE SECONDS            per-user topics: latency, loss, heap
+ * java -jar sse-bench.jar floor N RATE SECONDS             the write floor: CPU per write and event
  *   options: --servers ssekit,jetty   --ssekit-jar sample-app/target/sample-app.jar
  *            --ssekit-jar NAME=PATH (another build, measured as server NAME)
  *            --warmup SECONDS (3)     --out DIR (target/bench)
+ *            --jvm NAME=FLAGS (more JVM flags for server NAME)   --cds on (class-data archives)
+ *            --floor on (fanout: the floor too, and each server's CPU as a multiple of it)
+ *            --batch 1,4,16 (floor: events per write)
  * </pre>
  */
 public final class Bench {
@@ -59,17 +63,22 @@ public final class Bench {
     }
     pinSelf("1");
     Files.createDirectories(options.out);
+    if (options.cds) {
+      Cds.train(options);
+    }
     boolean broken = switch (options.scenario) {
       case "sweep" -> sweep(options);
       case "cluster" -> Cluster.run(options);
       case "storm" -> Storm.run(options);
       case "topics" -> Topics.run(options);
+      case "floor" -> Floor.run(options);
       default -> {
         List<Result> results = new ArrayList<>();
         for (Server server : options.servers()) {
           results.addAll(run(options, server));
         }
-        yield report(results, options.connections, options.scenario.equals("fanout"));
+        boolean failed = report(results, options.connections, options.scenario.equals("fanout"));
+        yield options.floor ? Floor.versus(options, results) || failed : failed;
       }
     };
     System.exit(broken ? 1 : 0);

@@ -29,6 +29,8 @@ final class Options {
                                              one a second to broadcast: latency, loss, server CPU
                                              per publish, live heap per idle topic; topics.json
                                              and topics.md in --out (ssekit only)
+        floor N RATE SECONDS                 the write floor: one JVM thread writes 110-byte events
+                                             to N streams, RATE/s each: CPU per write and per event
       options:
         --servers ssekit,jetty               servers to measure, in this order (default every
                                              ssekit build, then jetty)
@@ -37,6 +39,11 @@ final class Options {
                                              two builds side by side (repeatable)
         --ssekit-env NAME=VAR=VALUE          an environment variable of the ssekit build NAME,
                                              e.g. off=SSE_METRICS=off (repeatable)
+        --jvm NAME=FLAGS                     JVM flags of the server NAME (an ssekit build or
+                                             jetty) after every server's, e.g.
+                                             "ssekit=-Xms64m -XX:-UseG1GC -XX:+UseSerialGC"
+        --cds on                             a training run of each server first writes its
+                                             class-data archive; the measured runs start with it
         --warmup SECONDS                     publishing before the measured phase (default 3)
         --timeline on                        scrape each ssekit server's /metrics once a second:
                                              NAME-timeline.csv and NAME-timeline.svg in --out
@@ -46,6 +53,9 @@ final class Options {
                                              redis-cli) instead of one redis-server (--redis on)
         --instances K                        cluster: 1, 2 or 3 ssekit instances (default 2)
         --probe-rate N                       storm: probe events per second (default 20)
+        --floor on                           fanout: measure the floor too, and print each
+                                             server's CPU per delivery as a multiple of it
+        --batch 1,4,16                       floor: events per write, one phase each (default 1,4,16)
         --out DIR                            server logs (default target/bench)""";
 
   /** The server name of the sample app that {@code --ssekit-jar PATH} names. */
@@ -72,6 +82,10 @@ final class Options {
   /** {@code storm}: the probe's events per second. */
   int probeRate = 20;
   List<Integer> sweep = List.of();
+  /** {@code fanout}: measure the write floor too, and each server's CPU as a multiple of it. */
+  boolean floor;
+  /** {@code floor}: the events per write of each measured phase. */
+  List<Integer> batches = List.of(1, 4, 16);
   int warmup = 3;
   /** Whether to scrape each ssekit server's {@code /metrics} once a second ({@link Timeline}). */
   boolean timeline;
@@ -79,6 +93,12 @@ final class Options {
   List<String> serverNames;
   /** Each ssekit build by its server name, {@link #SSEKIT} first. */
   Map<String, Path> ssekitJars = new LinkedHashMap<>(Map.of(SSEKIT, DEFAULT_SSEKIT_JAR));
+  /** JVM flags of a server by its name, after {@link ServerProcess#JVM_FLAGS}. */
+  Map<String, List<String>> jvmFlags = new LinkedHashMap<>();
+  /** Whether each server starts with a class-data archive of its own ({@link Cds}). */
+  boolean cds;
+  /** The class-data archive of a server by its name, once {@link Cds#train} wrote it. */
+  Map<String, Path> cdsArchives = new LinkedHashMap<>();
   /** Environment variables of each ssekit build by its server name. */
   Map<String, Map<String, String>> ssekitEnv = new LinkedHashMap<>();
   Path out = Path.of("target/bench");
@@ -101,6 +121,8 @@ final class Options {
           case "--servers" -> o.serverNames = List.of(value.split(",", -1));
           case "--ssekit-jar" -> o.ssekitJar(value);
           case "--ssekit-env" -> o.ssekitEnv(value);
+          case "--jvm" -> o.jvm(value);
+          case "--cds" -> o.cds = onOff(arg, value);
           case "--warmup" -> o.warmup = number(arg, value, 0);
           case "--timeline" -> o.timeline = onOff(arg, value);
           case "--redis" -> o.redis(value);
@@ -109,6 +131,8 @@ final class Options {
             o.instancesGiven = true;
           }
           case "--probe-rate" -> o.probeRate = number(arg, value, 1);
+          case "--floor" -> o.floor = onOff(arg, value);
+          case "--batch" -> o.batches = Floor.batches(value);
           case "--out" -> o.out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + arg);
         }
@@ -150,6 +174,12 @@ final class Options {
         o.sweep = List.copyOf(counts);
         o.connections = counts.get(0);
       }
+      case "floor" -> {
+        require(rest, 3, 3);
+        o.connections = number("N", rest.get(0), 1);
+        o.rate = number("RATE", rest.get(1), 1);
+        o.seconds = number("SECONDS", rest.get(2), 1);
+      }
       case "cluster" -> {
         require(rest, 3, 3);
         o.connections = number("N", rest.get(0), o.instances);
@@ -179,6 +209,9 @@ final class Options {
       throw new IllegalArgumentException((o.redisCluster ? "--redis cluster" : "--instances")
           + " is for the cluster scenario");
     }
+    if (o.floor && !o.scenario.equals("fanout")) {
+      throw new IllegalArgumentException("--floor is an option of fanout, not " + o.scenario);
+    }
     if (o.serverNames == null) {
       List<String> all = new ArrayList<>(o.ssekitJars.keySet());
       all.add(JETTY);
@@ -188,6 +221,12 @@ final class Options {
       if (!o.ssekitJars.containsKey(name)) {
         throw new IllegalArgumentException("--ssekit-env names the build '" + name + "', which"
             + " is not one of " + String.join(", ", o.ssekitJars.keySet()));
+      }
+    }
+    for (String name : o.jvmFlags.keySet()) {
+      if (!name.equals(JETTY) && !o.ssekitJars.containsKey(name)) {
+        throw new IllegalArgumentException("--jvm names the server '" + name + "', which is not"
+            + " one of " + String.join(", ", o.ssekitJars.keySet()) + ", " + JETTY);
       }
     }
     for (String name : o.serverNames) {
@@ -292,14 +331,34 @@ final class Options {
     ssekitEnv.computeIfAbsent(parts[0], k -> new LinkedHashMap<>()).put(parts[1], parts[2]);
   }
 
-  /** The servers to measure, with the same JVM flags; ssekit's request log is off. */
+  /**
+   * {@code NAME=FLAGS}: the server NAME's JVM gets FLAGS (separated by spaces) after the flags
+   * every server gets, and so in place of theirs ({@code -Xms64m}; for another collector,
+   * {@code -XX:-UseG1GC -XX:+UseSerialGC}).
+   */
+  private void jvm(String value) {
+    int equals = value.indexOf('=');
+    String name = equals > 0 ? value.substring(0, equals) : "";
+    List<String> flags = equals > 0 ? List.of(value.substring(equals + 1).trim().split(" +"))
+        : List.of();
+    if (!NAME.matcher(name).matches() || flags.stream().anyMatch(f -> !f.startsWith("-"))) {
+      throw new IllegalArgumentException("--jvm takes NAME=FLAGS, each flag starting with '-',"
+          + " was '" + value + "'");
+    }
+    jvmFlags.put(name, flags);
+  }
+
+  /**
+   * The servers to measure, with the same JVM flags unless {@code --jvm} adds to a server's;
+   * ssekit's request log is off.
+   */
   List<Bench.Server> servers() {
     List<Bench.Server> servers = new ArrayList<>();
     for (String name : serverNames) {
       if (name.equals(JETTY)) {
         String classPath = System.getProperty("java.class.path");
-        servers.add(new Bench.Server(JETTY, List.of("-cp", classPath,
-            BaselineServer.class.getName()), Map.of()));
+        servers.add(new Bench.Server(JETTY, withFlags(JETTY, List.of("-cp", classPath,
+            BaselineServer.class.getName())), Map.of()));
         continue;
       }
       Path jar = ssekitJars.get(name);
@@ -309,11 +368,21 @@ final class Options {
                 + " or name it with --ssekit-jar"
             : jar + " is missing (--ssekit-jar of " + name + ")");
       }
-      servers.add(new Bench.Server(name, List.of(
-          "-Dorg.slf4j.simpleLogger.log.io.ssekit.sample.access=warn", "-jar", jar.toString()),
+      servers.add(new Bench.Server(name, withFlags(name, List.of(
+          "-Dorg.slf4j.simpleLogger.log.io.ssekit.sample.access=warn", "-jar", jar.toString())),
           Map.copyOf(ssekitEnv.getOrDefault(name, Map.of()))));
     }
     return servers;
+  }
+
+  private List<String> withFlags(String server, List<String> mainArgs) {
+    List<String> args = new ArrayList<>(jvmFlags.getOrDefault(server, List.of()));
+    Path archive = cdsArchives.get(server);
+    if (archive != null) {
+      args.add("-XX:SharedArchiveFile=" + archive);
+    }
+    args.addAll(mainArgs);
+    return List.copyOf(args);
   }
 
   String describe() {
@@ -323,6 +392,7 @@ final class Options {
       case "cluster" -> "cluster " + connections + " " + rate + " " + seconds;
       case "storm" -> "storm " + connections + " " + events;
       case "topics" -> "topics " + connections + " " + rate + " " + seconds;
+      case "floor" -> "floor " + connections + " " + rate + " " + seconds;
       default -> "burst " + connections + " " + seconds + " " + publishers;
     };
   }
@@ -339,6 +409,9 @@ final class Options {
     o.serverNames = serverNames;
     o.ssekitJars = ssekitJars;
     o.ssekitEnv = ssekitEnv;
+    o.jvmFlags = jvmFlags;
+    o.cds = cds;
+    o.cdsArchives = cdsArchives;
     o.out = out;
     return o;
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -131,8 +132,13 @@ final class ServerProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stop(10);
+  }
+
+  /** Asks the server to stop (SIGTERM) and kills it after {@code seconds} if it has not. */
+  void stop(int seconds) throws InterruptedException {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
   }
@@ -185,10 +191,36 @@ final class ServerProcess implements AutoCloseable {
     throw new IOException("no free port from " + from + " to " + to);
   }
 
-  /** A port free on loopback now. */
+  /**
+   * A port free now, below the kernel's ephemeral range: a port of that range, as {@code new
+   * ServerSocket(0)} gives, may be taken by a load generator's outgoing connection (its own or
+   * another run's on the same machine) before the server binds it.
+   */
   static int freePort() throws IOException {
+    int below = ephemeralStart();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(Math.max(1024, below / 2), below);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress(port));
+        return port;
+      } catch (IOException taken) {
+        // Another one.
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    }
+  }
+
+  /** The first port of the kernel's ephemeral range; Linux's default when it cannot be read. */
+  private static int ephemeralStart() {
+    try {
+      // One line, "first last"; read as lines: procfs gives a size of 0.
+      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+      int first = Integer.parseInt(range.trim().split("\\s+")[0]);
+      return first > 2048 ? first : 32768;
+    } catch (IOException | RuntimeException e) {
+      return 32768;
     }
   }
 }
