@@ -214,15 +214,16 @@ final class Storm {
     long lastReport = start;
     while (clients.complete() < streams) {
       long now = System.nanoTime();
-      boolean stalled = clients.waitingToRetry() == 0
+      boolean stalled = clients.waitingToRetry() == 0 && clients.unanswered() == 0
           && now - clients.lastProgressNanos() > QUIET_NANOS;
       if (stalled || now - start > LIMIT_NANOS) {
         break;
       }
       if (progress && now - lastReport > TimeUnit.SECONDS.toNanos(5)) {
         lastReport = now;
-        System.out.printf("  %.0f s: %d of %d complete, %d waiting to come back%n",
-            (now - start) / 1e9, clients.complete(), streams, clients.waitingToRetry());
+        System.out.printf("  %.0f s: %d of %d complete, %d waiting to come back, %d for an"
+            + " answer%n", (now - start) / 1e9, clients.complete(), streams,
+            clients.waitingToRetry(), clients.unanswered());
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }

@@ -62,6 +62,9 @@ final class StormClient implements AutoCloseable {
   private final Object histogramLock = new Object();
   private Histogram probeLatencies = newHistogram();
   private int pending;
+  /** Connections made and not answered yet: connecting, or waiting for the server's head. */
+  private int unanswered;
+  private volatile int unansweredSeen;
   private volatile int pendingLimit = MAX_PENDING_CONNECTS;
   private volatile boolean running = true;
 
@@ -161,6 +164,14 @@ final class StormClient implements AutoCloseable {
     return lastProgressNanos;
   }
 
+  /**
+   * Connections made and not answered yet: waiting for the kernel to connect them (a SYN the
+   * server's full accept queue dropped comes back after seconds) or for the server's answer.
+   */
+  int unanswered() {
+    return unansweredSeen;
+  }
+
   /** Storm streams waiting to come back after a hint. */
   int waitingToRetry() {
     return waitingToRetry;
@@ -244,6 +255,7 @@ final class StormClient implements AutoCloseable {
           now.add(due);
         }
         startConnects();
+        unansweredSeen = unanswered;
         long wait = later.isEmpty() ? 100
             : Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(later.peek().dueNanos - nanos)));
         selector.select(this::handle, wait);
@@ -308,6 +320,8 @@ final class StormClient implements AutoCloseable {
     StreamDecoder decoder;
     boolean connecting;
     boolean answered;
+    /** Counted in {@code unanswered}. */
+    boolean awaiting;
 
     Stream(int index, String topic) {
       this.index = index;
@@ -331,6 +345,8 @@ final class StormClient implements AutoCloseable {
         generation++;
         decoder = StreamDecoder.withFields(this);
         answered = false;
+        awaiting = true;
+        unanswered++;
         connecting = true;
         pending++;
         if (channel.connect(server)) {
@@ -410,6 +426,7 @@ final class StormClient implements AutoCloseable {
     }
 
     void close() {
+      heard();
       if (connecting) {
         connecting = false;
         pending--;
@@ -442,8 +459,17 @@ final class StormClient implements AutoCloseable {
       }
     }
 
+    /** The server answered, or the connection is gone. */
+    private void heard() {
+      if (awaiting) {
+        awaiting = false;
+        unanswered--;
+      }
+    }
+
     @Override
     public void onHeaders(int status) {
+      heard();
       if (status != 200) {
         refusals++;
         lastProgressNanos = System.nanoTime();
