@@ -130,9 +130,13 @@ class SampleRedisLateStartTest {
 
     assertComeBackLater(app);
 
-    for (RedisServer node : cluster.nodes()) {
-      node.restart();
-      assertEquals(503, get(app, "/health/ready").statusCode(), "not ready before every master");
+    List<RedisServer> nodes = cluster.nodes();
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).restart();
+      if (i < nodes.size() - 1) {
+        // Once the last master is back, ready may answer 200 at once.
+        assertEquals(503, get(app, "/health/ready").statusCode(), "not ready before every master");
+      }
     }
     cluster.awaitHealthy();
     for (String topic : List.of("late-a", "late-b", "late-c", "late-d")) {
